@@ -1,0 +1,155 @@
+"""Domain records: what the loaders produce and the graph turns into triples.
+
+Plain, immutable dataclasses with no RDF in them, so that loaders can build them without
+touching the store. Names and texts are kept exactly as printed (after noise removal); the
+graph resolves them (plan titles to slugs, agency names to registry entries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ROLES",
+    "AgencyMention",
+    "DeclaredCount",
+    "LoaderError",
+    "PlanRecord",
+    "SectionRecord",
+    "SourceRecord",
+    "TaskRecord",
+]
+
+#: The roles an agency can have in a task, as the contract names them.
+ROLES = ("lead", "participating", "responsible")
+
+
+class LoaderError(ValueError):
+    """A source file cannot be read as a plan; the message names the file and line.
+
+    Args:
+        message: what is wrong.
+        file: the source file's name.
+        line: the 1-based line where the problem is, if known.
+    """
+
+    def __init__(self, message: str, file: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.reason = message
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class AgencyMention:
+    """An agency named in a task, with its role, as printed.
+
+    Attributes:
+        name: the name as printed (noise removed, a trailing 等 dropped).
+        role: one of ``ROLES``.
+    """
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    """A heading of a plan that holds tasks.
+
+    Attributes:
+        key: the section's path of numbers, e.g. ``"2.1"`` for 二、 then （一）.
+        title: the heading text without its number.
+        parent: the key of the enclosing section, if any.
+        line: the 1-based line of the heading in the source.
+    """
+
+    key: str
+    title: str
+    parent: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """A numbered task, measure or item of a plan.
+
+    Attributes:
+        number: the number as printed, without ``*``.
+        title: the short title (a prose task's first sentence without its final 。).
+        text: the full text, noise removed.
+        section: the key of the deepest section the task stands in.
+        agencies: the units named for the task, in printed order, with their roles.
+        agencies_open: True when the printed list ends in 等 (and others).
+        source_line: the 1-based line where the task starts.
+        deadline_text: the deadline as printed, if the source gives one.
+        national_reform: the ``*`` mark of the pilot list, if the source has such marks.
+        responsible_official: the named official, if the source names one.
+    """
+
+    number: int
+    title: str
+    text: str
+    section: str | None
+    agencies: tuple[AgencyMention, ...]
+    source_line: int
+    agencies_open: bool = False
+    deadline_text: str | None = None
+    national_reform: bool | None = None
+    responsible_official: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A plan as found in one source file.
+
+    Attributes:
+        title: the plan's title as printed (whitespace removed).
+        source_line: the 1-based line of the title.
+        sections: the sections that hold tasks, in order.
+        tasks: the tasks in printed order.
+        truncated: True when the source is known to stop before the plan ends.
+    """
+
+    title: str
+    source_line: int
+    sections: tuple[SectionRecord, ...] = ()
+    tasks: tuple[TaskRecord, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class DeclaredCount:
+    """A task count the corpus itself states for a plan (e.g. 共 23 条具体举措).
+
+    Attributes:
+        plan_title: the title of the plan the count is stated for.
+        count: the stated number of tasks.
+        line: the 1-based line of the statement.
+    """
+
+    plan_title: str
+    count: int
+    line: int
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Everything a loader read from one source file.
+
+    Attributes:
+        file: the file's name (e.g. ``000_35404b1995788393.txt``).
+        sha256: the hex digest of the file's bytes.
+        loader: the name of the loader module that read it.
+        plans: the plans found, in order.
+        declared_counts: the task counts the file states.
+        warnings: problems that did not stop loading, each naming file and line.
+    """
+
+    file: str
+    sha256: str
+    loader: str
+    plans: tuple[PlanRecord, ...] = ()
+    declared_counts: tuple[DeclaredCount, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
