@@ -1,0 +1,207 @@
+"""The ``plankg`` command line: the one place that wires the loaders to the graph.
+
+Exit codes (every subcommand): 0 success / the graph conforms; 1 the graph does not conform
+(or a query failed); 2 an error in the input or the invocation (a file that cannot be read,
+an unknown agency, a missing build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from plankg.api.settings import Settings, get_settings
+
+__all__ = ["main", "run_build", "run_query", "run_validate"]
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+def _progress(stage: str, seconds: float) -> None:
+    print(f"  {stage:<12} {seconds * 1000:8.1f} ms", file=sys.stderr, flush=True)
+
+
+def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: bool = False) -> int:
+    """Build the graph from a corpus folder into ``out``; print the per-plan report."""
+    import time
+
+    from plankg.graph.build import InvalidGraphError, build_dataset, write_build
+    from plankg.graph.records import LoaderError
+    from plankg.graph.triples import BuildError
+    from plankg.loaders import default_corpus, load_corpus
+
+    folder = sources or default_corpus()
+    progress = None if quiet else _progress
+    started = time.perf_counter()
+    if not quiet:
+        print(f"plankg build: reading {folder}", file=sys.stderr)
+    try:
+        records, warnings = load_corpus(folder, encoding=encoding)
+        if progress:
+            progress("parse", time.perf_counter() - started)
+        result = build_dataset(records, progress=progress)
+        result.report["warnings"] = warnings + list(result.report["warnings"])  # type: ignore[call-overload]
+        write_start = time.perf_counter()
+        write_build(result, out)
+        if progress:
+            progress("write", time.perf_counter() - write_start)
+    except (LoaderError, BuildError, FileNotFoundError) as exc:
+        print(f"plankg build: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except InvalidGraphError as exc:
+        print(f"plankg build: {exc}", file=sys.stderr)
+        print("plankg build: nothing written; the last good build is untouched", file=sys.stderr)
+        return EXIT_INVALID
+    report = result.report
+    print(f"{'plan':<22} {'tasks':>5} {'declared':>8}")
+    for slug, entry in report["plans"].items():  # type: ignore[attr-defined]
+        declared = entry["declared"] if entry["declared"] is not None else "-"
+        print(f"{slug:<22} {entry['tasks']:>5} {declared:>8}")
+    print(f"{report['tasks']} tasks, {report['triples']} triples → {out / 'plankg.nq'}")
+    for warning in report["warnings"]:  # type: ignore[attr-defined]
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_validate(path: Path) -> int:
+    """Validate a dump (N-Quads): re-infer from its asserted graphs and check the shapes."""
+    from rdflib import Dataset
+
+    from plankg.graph.build import union_graph
+    from plankg.graph.inference import Rules, infer
+    from plankg.graph.namespace import graph_iri
+    from plankg.graph.resources import ontology_graph
+    from plankg.graph.validate import validate_graph
+
+    if not path.exists():
+        print(f"plankg validate: error: {path} does not exist (run plankg build)", file=sys.stderr)
+        return EXIT_ERROR
+    dataset = Dataset()
+    try:
+        dataset.parse(str(path), format="nquads")
+    except Exception as exc:  # rdflib raises several parser error types
+        print(f"plankg validate: error: cannot parse {path}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    inferred_name = graph_iri("inferred")
+    asserted = {t for g in dataset.graphs() if g.identifier != inferred_name for t in g}
+    quads = {graph_iri("asserted"): asserted,
+             inferred_name: infer(asserted, Rules.from_ontology(ontology_graph()))}
+    result = validate_graph(union_graph(quads))  # type: ignore[arg-type]
+    for finding in result.findings:
+        print(finding.describe())
+    if result.conforms:
+        print(f"conforms ({len(result.warnings)} warnings)")
+        return EXIT_OK
+    print(f"does not conform: {len(result.violations)} violations")
+    return EXIT_INVALID
+
+
+def run_query(text: str, nquads: Path, fmt: str) -> int:
+    """Run a SPARQL query against a build and print the results as a table, CSV or JSON."""
+    import pyoxigraph as ox
+
+    from plankg.graph.store import GraphStore
+
+    if not nquads.exists():
+        print(f"plankg query: error: {nquads} does not exist (run plankg build)", file=sys.stderr)
+        return EXIT_ERROR
+    store = GraphStore.from_nquads(nquads)
+    try:
+        results = store.query(text)
+    except SyntaxError as exc:
+        print(f"plankg query: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if isinstance(results, ox.QueryBoolean):
+        print(json.dumps({"boolean": bool(results)}) if fmt == "json" else str(bool(results)).lower())
+        return EXIT_OK
+    if isinstance(results, ox.QueryTriples):
+        sys.stdout.write(ox.serialize(results, format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        return EXIT_OK
+    if fmt == "json":
+        sys.stdout.write(results.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n")
+        return EXIT_OK
+    variables = [v.value for v in results.variables]
+    rows = [[str(getattr(row[v], "value", "")) if row[v] is not None else "" for v in variables]
+            for row in results]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        sys.stdout.write(format_table(variables, rows))
+    return EXIT_OK
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Rows as an aligned text table (wide characters count double).
+
+    >>> print(format_table(["a", "b"], [["1", "深圳"]]), end="")
+    a | b
+    --+-----
+    1 | 深圳
+    """
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True)]
+        return " | ".join(padded).rstrip() + "\n"
+
+    return line(header) + "-+-".join("-" * w for w in widths) + "\n" + "".join(line(r) for r in rows)
+
+
+def make_parser(settings: Settings) -> argparse.ArgumentParser:
+    """The argument parser of the ``plankg`` command."""
+    parser = argparse.ArgumentParser(
+        prog="plankg", description="Build, validate and query the plankg knowledge graph.",
+        epilog="Exit codes: 0 ok/conforms, 1 does not conform, 2 error.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="read the corpus and write build/plankg.nq and report.json")
+    build.add_argument("--sources", type=Path, default=settings.sources_dir,
+                       help="folder of source *.txt files (default: the vendored corpus)")
+    build.add_argument("--out", type=Path, default=settings.build_dir,
+                       help=f"output folder (default: {settings.build_dir})")
+    build.add_argument("--encoding", default=settings.encoding,
+                       help="text encoding of the sources (default: utf-8; gb18030 for GBK)")
+    build.add_argument("--quiet", action="store_true", help="no progress display")
+
+    validate = sub.add_parser("validate", help="check a dump against the SHACL shapes")
+    validate.add_argument("file", type=Path, nargs="?", default=settings.build_dir / "plankg.nq",
+                          help="an N-Quads dump (default: the build's plankg.nq)")
+
+    query = sub.add_parser("query", help="run a SPARQL query (file or stdin) against the build")
+    query.add_argument("file", nargs="?", default="-", help="a .rq file, or - for stdin")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq",
+                       help="the N-Quads to query (default: the build's plankg.nq)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``plankg`` command; returns the exit code."""
+    settings = get_settings()
+    args = make_parser(settings).parse_args(argv)
+    if args.command == "build":
+        return run_build(args.sources, args.out, args.encoding, args.quiet)
+    if args.command == "validate":
+        return run_validate(args.file)
+    if args.command == "query":
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        return run_query(text, args.data, args.format)
+    return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

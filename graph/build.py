@@ -1,0 +1,199 @@
+"""The build: records → asserted triples → inference → validation → N-Quads and report.
+
+:func:`build_dataset` is pure (records in, a :class:`BuildResult` out); :func:`write_build`
+writes the result into a temporary folder beside the output folder and moves the files into
+place only when the graph conforms, so a failed build never touches the last good one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from plankg import __version__
+from plankg.graph.inference import Rules, infer
+from plankg.graph.namespace import graph_iri
+from plankg.graph.records import SourceRecord
+from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
+from plankg.graph.resources import ontology_graph
+from plankg.graph.triples import (
+    Quads,
+    Triple,
+    catalogue_triples,
+    registry_triples,
+    source_graph,
+    source_triples,
+)
+from plankg.graph.validate import ValidationResult, validate_graph
+
+__all__ = [
+    "BuildResult",
+    "InvalidGraphError",
+    "build_dataset",
+    "serialize_nquads",
+    "union_graph",
+    "write_build",
+]
+
+NQUADS = "plankg.nq"
+REPORT = "report.json"
+Progress = Callable[[str, float], None]
+
+
+class InvalidGraphError(RuntimeError):
+    """The built graph does not conform to the shapes; nothing was written."""
+
+    def __init__(self, validation: ValidationResult) -> None:
+        self.validation = validation
+        lines = [f.describe() for f in validation.violations]
+        super().__init__("the graph does not conform to the shapes:\n" + "\n".join(lines))
+
+
+@dataclass
+class BuildResult:
+    """A built graph: its named graphs, its report, its validation and stage timings."""
+
+    quads: Quads
+    report: dict[str, object]
+    validation: ValidationResult
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _timed(timings: dict[str, float], progress: Progress | None, stage: str, start: float) -> float:
+    now = time.perf_counter()
+    timings[stage] = now - start
+    if progress:
+        progress(stage, timings[stage])
+    return now
+
+
+def union_graph(quads: Quads) -> Graph:
+    """All triples of all named graphs in one rdflib graph."""
+    graph = Graph()
+    for triples in quads.values():
+        for triple in triples:
+            graph.add(triple)
+    return graph
+
+
+def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None = None,
+                  agencies: AgencyRegistry | None = None, districts: DistrictRegistry | None = None,
+                  plans: PlanCatalogue | None = None) -> BuildResult:
+    """Build the graph of the given source records.
+
+    Args:
+        sources: what the loaders read, one record per file.
+        progress: called with each stage's name and wall time as it ends.
+        agencies, districts, plans: registries (default: the ones shipped in ``plankg.data``).
+
+    Returns:
+        The named graphs (asserted, ontology, inferred), the report and the validation result.
+
+    Raises:
+        plankg.graph.triples.BuildError: a plan or agency is unknown (names file and line).
+    """
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    agencies = agencies or AgencyRegistry.load()
+    districts = districts or DistrictRegistry.load()
+    plans = plans or PlanCatalogue.load()
+    ontology = ontology_graph()
+    quads: Quads = {graph_iri("ontology"): set(ontology),  # type: ignore[arg-type]
+                    graph_iri("registry"): registry_triples(agencies, districts)}
+    warnings: list[str] = []
+    seen_files: set[str] = set()
+    for record in sources:
+        if record.file in seen_files:
+            warnings.append(f"{record.file}: given twice; read once")
+            continue
+        seen_files.add(record.file)
+        quads.setdefault(source_graph(record), set()).update(
+            source_triples(record, plans, agencies, districts))
+        warnings.extend(record.warnings)
+    loaded = [plans.slug_for(plan.title) for record in sources for plan in record.plans]
+    quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
+    start = _timed(timings, progress, "triples", start)
+
+    asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
+    inferred = infer(asserted, Rules.from_ontology(ontology))
+    quads[graph_iri("inferred")] = inferred - asserted
+    start = _timed(timings, progress, "inference", start)
+
+    validation = validate_graph(union_graph(quads))
+    _timed(timings, progress, "validation", start)
+    warnings.extend(f.describe() for f in validation.warnings)
+    report = make_report(sources, plans, quads, validation, warnings)
+    return BuildResult(dict(quads), report, validation, timings)
+
+
+def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,
+                validation: ValidationResult, warnings: list[str]) -> dict[str, object]:
+    """The build report: per plan tasks found and declared, the files read, counts, warnings."""
+    per_plan: dict[str, dict[str, object]] = {}
+    files: dict[str, dict[str, str]] = {}
+    for record in sources:
+        files[record.file] = {"sha256": record.sha256, "loader": record.loader}
+        declared = {plans.slug_for(d.plan_title): d.count for d in record.declared_counts}
+        for plan in record.plans:
+            slug = plans.slug_for(plan.title)
+            entry = per_plan.setdefault(slug, {"tasks": 0, "declared": None, "sections": 0,
+                                                "sources": [], "truncated": False})
+            entry["tasks"] = max(int(entry["tasks"]), len(plan.tasks))  # type: ignore[call-overload]
+            entry["sections"] = max(int(entry["sections"]), len(plan.sections))  # type: ignore[call-overload]
+            entry["sources"].append(record.file)  # type: ignore[attr-defined]
+            entry["truncated"] = bool(entry["truncated"]) or plan.truncated
+        for slug, count in declared.items():
+            per_plan.setdefault(slug, {"tasks": 0, "declared": None, "sections": 0,
+                                       "sources": [], "truncated": False})["declared"] = count
+    ordered = {slug: per_plan[slug] for slug in plans.order() if slug in per_plan}
+    return {
+        "plankg_version": __version__,
+        "plans": ordered,
+        "tasks": sum(int(p["tasks"]) for p in ordered.values()),  # type: ignore[call-overload]
+        "sources": dict(sorted(files.items())),
+        "graphs": {str(g): len(t) for g, t in sorted(quads.items())},
+        "triples": len(set().union(*quads.values())),
+        "conforms": validation.conforms,
+        "warnings": warnings,
+    }
+
+
+def serialize_nquads(quads: Quads) -> bytes:
+    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes."""
+    dataset = Dataset()
+    for name, triples in quads.items():
+        graph = dataset.graph(URIRef(name))
+        for triple in triples:
+            graph.add(triple)
+    text = dataset.serialize(format="nquads", encoding="utf-8")
+    lines = sorted(set(line for line in text.split(b"\n") if line.strip()))
+    return b"\n".join(lines) + b"\n"
+
+
+def write_build(result: BuildResult, out_dir: Path) -> None:
+    """Write ``plankg.nq`` and ``report.json`` into ``out_dir``, atomically per file.
+
+    Raises:
+        InvalidGraphError: the graph does not conform; ``out_dir`` is left as it was.
+    """
+    if not result.validation.conforms:
+        raise InvalidGraphError(result.validation)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".plankg-build-", dir=out_dir.parent))
+    try:
+        (staging / NQUADS).write_bytes(serialize_nquads(result.quads))
+        (staging / REPORT).write_text(
+            json.dumps(result.report, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
+            encoding="utf-8")
+        for name in (NQUADS, REPORT):
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

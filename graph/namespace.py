@@ -1,0 +1,172 @@
+"""IRIs as code: the ``pk:`` vocabulary and the minting helpers for instance IRIs.
+
+Every instance IRI of the graph is made here, so loaders and queries never concatenate
+strings. ``tests/test_ontology.py`` checks that :class:`PK` lists exactly the terms
+``ontology/plankg.ttl`` declares.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+__all__ = [
+    "DATA",
+    "PK",
+    "agency_iri",
+    "district_iri",
+    "graph_iri",
+    "indicator_iri",
+    "plan_iri",
+    "section_iri",
+    "source_iri",
+    "target_iri",
+    "task_iri",
+]
+
+#: The default base of every instance IRI (CONTRACT.md).
+DATA = Namespace("https://w3id.org/plankg/id/")
+#: The ontology's own IRI.
+ONTOLOGY_IRI = URIRef("https://w3id.org/plankg/def")
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FILE_STEM = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class PK(DefinedNamespace):
+    """The plankg ontology, ``https://w3id.org/plankg/def#``."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/plankg/def#")
+
+    # classes
+    Agency: URIRef
+    AgencyGroup: URIRef
+    District: URIRef
+    Indicator: URIRef
+    Plan: URIRef
+    Section: URIRef
+    SourceDocument: URIRef
+    Target: URIRef
+    Task: URIRef
+    # properties
+    agencyListOpen: URIRef
+    agencyType: URIRef
+    comparator: URIRef
+    cumulative: URIRef
+    deadline: URIRef
+    deadlineText: URIRef
+    declaredTaskCount: URIRef
+    divisionCode: URIRef
+    elaborates: URIRef
+    fileName: URIRef
+    hasTarget: URIRef
+    hasTask: URIRef
+    implements: URIRef
+    inPlan: URIRef
+    inSection: URIRef
+    includesAgency: URIRef
+    indicator: URIRef
+    jurisdiction: URIRef
+    leadAgency: URIRef
+    mentionsPlace: URIRef
+    nationalReform: URIRef
+    parentSection: URIRef
+    participatingAgency: URIRef
+    periodEnd: URIRef
+    periodStart: URIRef
+    realizedBy: URIRef
+    relatedTask: URIRef
+    replacedBy: URIRef
+    responsibleAgency: URIRef
+    responsibleOfficial: URIRef
+    sectionNumber: URIRef
+    sha256: URIRef
+    sourceLine: URIRef
+    sourceText: URIRef
+    sourceTruncated: URIRef
+    targetYear: URIRef
+    taskNumber: URIRef
+    text: URIRef
+    unit: URIRef
+    value: URIRef
+
+
+def _slug(value: str, what: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"not a valid {what} slug: {value!r}")
+    return value
+
+
+def plan_iri(slug: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a plan.
+
+    >>> plan_iri("sz-market-2023-2025")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-market-2023-2025')
+    """
+    return base[f"plan/{_slug(slug, 'plan')}"]
+
+
+def task_iri(slug: str, number: int, base: Namespace = DATA) -> URIRef:
+    """The IRI of a task: its plan's IRI, ``/task/`` and the number as a plain integer.
+
+    >>> task_iri("sz-pilot-batch1", 7)
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-pilot-batch1/task/7')
+    """
+    if number < 1:
+        raise ValueError(f"a task number must be positive: {number}")
+    return base[f"plan/{_slug(slug, 'plan')}/task/{int(number)}"]
+
+
+def section_iri(slug: str, key: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a section, its path of numbers joined by ``-``.
+
+    >>> section_iri("sz-legal-2023-2025", "2.3")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-legal-2023-2025/section/2-3')
+    """
+    path = key.replace(".", "-")
+    return base[f"plan/{_slug(slug, 'plan')}/section/{_slug(path, 'section')}"]
+
+
+def target_iri(slug: str, number: int, index: int, base: Namespace = DATA) -> URIRef:
+    """The IRI of the ``index``-th target (1-based) of a task."""
+    return URIRef(f"{task_iri(slug, number, base)}/target/{int(index)}")
+
+
+def agency_iri(agency_id: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of an agency or agency group, from its registry id.
+
+    >>> agency_iri("sz-amr")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/agency/sz-amr')
+    """
+    return base[f"agency/{_slug(agency_id, 'agency')}"]
+
+
+def district_iri(district_id: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a district or zone, from its registry id."""
+    return base[f"district/{_slug(district_id, 'district')}"]
+
+
+def indicator_iri(indicator_id: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of an indicator."""
+    return base[f"indicator/{_slug(indicator_id, 'indicator')}"]
+
+
+def source_iri(file_name: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a source document: its file name without ``.txt``.
+
+    >>> source_iri("000_35404b1995788393.txt")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/source/000_35404b1995788393')
+    """
+    stem = file_name.removesuffix(".txt")
+    if not _FILE_STEM.match(stem):
+        raise ValueError(f"not a usable source file name: {file_name!r}")
+    return base[f"source/{stem}"]
+
+
+def graph_iri(name: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a named graph of the build (``ontology``, ``registry``, ``inferred``, or
+    ``source/{file stem}``)."""
+    return base[f"graph/{name}"]

@@ -1,0 +1,124 @@
+"""The embedded store: a build's N-Quads loaded into pyoxigraph, and queries against it.
+
+The default graph of every query is the union of the named graphs. Queries are read-only;
+a :class:`GraphStore` may be shared by threads (pyoxigraph's store is thread-safe for reads).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query"]
+
+PREFIXES = {
+    "pk": "https://w3id.org/plankg/def#",
+    "id": "https://w3id.org/plankg/id/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+@cache
+def named_query(name: str) -> str:
+    """The text of a named query shipped in ``plankg.graph/queries/{name}.rq``."""
+    return (resources.files("plankg.graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def term_value(term: object) -> str:
+    """A term's plain value (IRI string or literal lexical form); empty for unbound."""
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by a ``VALUES`` block opening the query's outer ``WHERE`` group.
+
+    The values are pyoxigraph terms, whose constructors validate them and whose ``str()`` is
+    their escaped N-Triples form, so no raw user text reaches the query. (A VALUES block was
+    measured ~45x faster than pyoxigraph's ``substitutions=``, which also insists on the
+    variable being projected.)
+
+    >>> bind_values("SELECT ?n WHERE { ?t pk:taskNumber ?n }", {"t": ox.NamedNode("http://x/1")})
+    'SELECT ?n WHERE { VALUES (?t) { (<http://x/1>) } ?t pk:taskNumber ?n }'
+    """
+    for name, term in bindings.items():
+        if not _VARIABLE.match(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise TypeError(f"bind a pyoxigraph NamedNode or Literal to ?{name}")
+    match = _WHERE.search(sparql)
+    if match is None:
+        raise ValueError("the query has no WHERE group to bind values in")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    return f"{sparql[: match.end()]} VALUES ({names}) {{ ({values}) }}{sparql[match.end():]}"
+
+
+@dataclass(frozen=True)
+class QueryTable:
+    """The rows of a SELECT query as plain strings, with its variable names."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class GraphStore:
+    """A read-only view of a build in an in-memory pyoxigraph store."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_nquads(cls, path: Path) -> GraphStore:
+        """Load a build's ``plankg.nq`` into a new in-memory store.
+
+        Raises:
+            FileNotFoundError: there is no such file (build first).
+        """
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):  # type: ignore[no-untyped-def]
+        """Run a SPARQL query over the union of the named graphs.
+
+        Args:
+            sparql: the query text (the usual prefixes are predeclared).
+            bindings: values for variables, bound by the engine (never formatted into text).
+
+        Returns:
+            pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+        """
+        if bindings:
+            sparql = bind_values(sparql, bindings)
+        return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+    def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
+        """Run a SELECT query and return its rows as strings."""
+        solutions = self.query(sparql, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise ValueError("not a SELECT query")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(term_value(row[v]) for v in variables) for row in solutions)
+        return QueryTable(variables, rows)

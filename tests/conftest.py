@@ -1,0 +1,40 @@
+"""Shared fixtures: one real build of the vendored corpus per test session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from plankg.api.cli import run_build
+from plankg.graph.store import GraphStore
+from plankg.loaders import default_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The vendored corpus folder of the installed package."""
+    return default_corpus()
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """A real build of the vendored corpus."""
+    out = tmp_path_factory.mktemp("build")
+    assert run_build(corpus, out, quiet=True) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def report(build_dir: Path) -> dict:
+    """The build's report.json."""
+    return json.loads((build_dir / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def store(build_dir: Path) -> GraphStore:
+    """The build loaded into the embedded store."""
+    return GraphStore.from_nquads(build_dir / "plankg.nq")
