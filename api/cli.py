@@ -90,7 +90,7 @@ def run_validate(path: Path) -> int:
     inferred_name = graph_iri("inferred")
     asserted = {t for g in dataset.graphs() if g.identifier != inferred_name for t in g}
     quads = {graph_iri("asserted"): asserted,
-             inferred_name: infer(asserted, Rules.from_ontology(ontology_graph()))}
+             inferred_name: infer(asserted, Rules.from_ontology(ontology_graph()))}  # type: ignore[arg-type]
     result = validate_graph(union_graph(quads))  # type: ignore[arg-type]
     for finding in result.findings:
         print(finding.describe())
@@ -120,7 +120,7 @@ def run_query(text: str, nquads: Path, fmt: str) -> int:
         print(json.dumps({"boolean": bool(results)}) if fmt == "json" else str(bool(results)).lower())
         return EXIT_OK
     if isinstance(results, ox.QueryTriples):
-        sys.stdout.write(ox.serialize(results, format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        sys.stdout.write((ox.serialize(results, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"))
         return EXIT_OK
     if fmt == "json":
         sys.stdout.write(results.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n")

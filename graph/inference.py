@@ -99,7 +99,7 @@ def infer(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
     while pending:
         s, p, o = pending.pop()
         if p == RDF.type:
-            for c in rules.super_classes.get(o, ()):  # type: ignore[call-overload]
+            for c in rules.super_classes.get(o, ()) if isinstance(o, URIRef) else ():
                 emit((s, RDF.type, c))
             continue
         for q in rules.super_properties.get(p, ()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from plankg.graph.namespace import PK
@@ -78,7 +78,7 @@ def validate_graph(data: Graph) -> ValidationResult:
             severity=severity, focus=str(focus), path=str(path) if path is not None else None,
             message=str(message) if message is not None else "constraint not met",
             value=str(value) if value is not None else None,
-            source_line=int(line) if line is not None else None,
+            source_line=int(line) if isinstance(line, Literal) else None,
         ))
     findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
     conforms = not any(f.severity == "Violation" for f in findings)
