@@ -8,16 +8,19 @@ graph resolves them (plan titles to slugs, agency names to registry entries).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 __all__ = [
     "ROLES",
     "AgencyMention",
     "DeclaredCount",
     "LoaderError",
+    "NoticeRecord",
     "PlanRecord",
     "SectionRecord",
     "SourceRecord",
     "TaskRecord",
+    "TaskRow",
 ]
 
 #: The roles an agency can have in a task, as the contract names them.
@@ -72,6 +75,27 @@ class SectionRecord:
 
 
 @dataclass(frozen=True)
+class TaskRow:
+    """One table row of a task printed over several rows (the pilot list of 004).
+
+    Attributes:
+        title: the row's 改革事项 cell (empty in continuation rows).
+        text: the row's measures.
+        agencies: the row's units with their roles.
+        deadline_text: the row's deadline as printed.
+        deadline: the deadline as a date, when it is a month end.
+        source_line: the 1-based line where the row starts.
+    """
+
+    title: str
+    text: str
+    agencies: tuple[AgencyMention, ...]
+    deadline_text: str | None
+    deadline: date | None
+    source_line: int
+
+
+@dataclass(frozen=True)
 class TaskRecord:
     """A numbered task, measure or item of a plan.
 
@@ -86,6 +110,8 @@ class TaskRecord:
         deadline_text: the deadline as printed, if the source gives one.
         national_reform: the ``*`` mark of the pilot list, if the source has such marks.
         responsible_official: the named official, if the source names one.
+        rows: the table rows of a task printed over several rows, in order.
+        domain: the 所属领域 cell of a key-task row.
     """
 
     number: int
@@ -96,8 +122,11 @@ class TaskRecord:
     source_line: int
     agencies_open: bool = False
     deadline_text: str | None = None
+    deadline: date | None = None
     national_reform: bool | None = None
     responsible_official: str | None = None
+    rows: tuple[TaskRow, ...] = ()
+    domain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +139,8 @@ class PlanRecord:
         sections: the sections that hold tasks, in order.
         tasks: the tasks in printed order.
         truncated: True when the source is known to stop before the plan ends.
+        implements: titles of the plans this plan says it carries out (落实《…》).
+        annex_of: the title of the plan this plan is the annex (附件) of.
     """
 
     title: str
@@ -117,6 +148,8 @@ class PlanRecord:
     sections: tuple[SectionRecord, ...] = ()
     tasks: tuple[TaskRecord, ...] = ()
     truncated: bool = False
+    implements: tuple[str, ...] = ()
+    annex_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +168,25 @@ class DeclaredCount:
 
 
 @dataclass(frozen=True)
+class NoticeRecord:
+    """The issuing notice of a document: number, date, issuers and the plans it issues.
+
+    Attributes:
+        identifier: the document number (文号), e.g. 深办发〔2023〕12号.
+        issued: the date of issue.
+        publishers: the issuing bodies' names as printed.
+        plan_titles: the titles of the plans the notice issues.
+        line: the 1-based line of the document number.
+    """
+
+    identifier: str
+    issued: date | None
+    publishers: tuple[str, ...]
+    plan_titles: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     """Everything a loader read from one source file.
 
@@ -145,6 +197,7 @@ class SourceRecord:
         plans: the plans found, in order.
         declared_counts: the task counts the file states.
         warnings: problems that did not stop loading, each naming file and line.
+        notices: the issuing notices the file carries.
     """
 
     file: str
@@ -153,3 +206,4 @@ class SourceRecord:
     plans: tuple[PlanRecord, ...] = ()
     declared_counts: tuple[DeclaredCount, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    notices: tuple[NoticeRecord, ...] = ()

@@ -6,8 +6,10 @@ All functions are pure except :func:`read_source`, which reads one file.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 from plankg.graph.records import LoaderError
@@ -16,11 +18,16 @@ __all__ = [
     "chinese_numeral",
     "clean_line",
     "join_fragments",
+    "month_end",
     "read_source",
     "squash_spaces",
 ]
 
 _TAGS = re.compile(r"</?b>|<br\s*/?>|\*\*", re.IGNORECASE)
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+#: A page stamp left by PDF conversion: an organisation's name and a date alone on a line.
+PAGE_STAMP = re.compile(r"^\S{2,30}\s+\d{4}-\d{2}-\d{2}$")
+_MONTH_END = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*底$")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -55,14 +62,44 @@ def read_source(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
 
 
 def clean_line(line: str) -> str:
-    """Remove conversion noise from one line: bold marks, ``<b>``/``<br>`` tags, bookmarks.
+    """Remove conversion noise from one line: bold marks, ``<b>``/``<br>`` tags, bookmarks,
+    markdown heading marks and page stamps (the line becomes empty).
 
     >>> clean_line("**一、健全透明规范的市场主体准入退出机制**")
     '一、健全透明规范的市场主体准入退出机制'
     >>> clean_line("市规划和<br>自然资源局")
     '市规划和自然资源局'
+    >>> clean_line("## 一、优化市场准入环境")
+    '一、优化市场准入环境'
+    >>> clean_line("深圳市燃气集团 2023-02-28")
+    ''
     """
-    return _BOOKMARK.sub("", _TAGS.sub("", line)).strip()
+    text = _HEADING_MARK.sub("", _BOOKMARK.sub("", _TAGS.sub("", line)).strip())
+    return "" if PAGE_STAMP.match(text) else text
+
+
+def month_end(text: str, default_year: int | None = None) -> date | None:
+    """The date of a month-end deadline, or None for a status such as 已落地，持续巩固提升.
+
+    >>> month_end("2022年12月底")
+    datetime.date(2022, 12, 31)
+    >>> month_end("12 月底", 2023)
+    datetime.date(2023, 12, 31)
+    >>> month_end("2022年6月底")
+    datetime.date(2022, 6, 30)
+    >>> month_end("已落地，持续巩固提升") is None
+    True
+    """
+    match = _MONTH_END.match(text.strip())
+    if not match:
+        return None
+    year = int(match.group(1)) if match.group(1) else default_year
+    if year is None:
+        return None
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def squash_spaces(text: str) -> str:
