@@ -115,12 +115,14 @@ def clean_lines(raw: Iterable[str]) -> list[Line]:
 
 
 def normalise_title(title: str) -> str:
-    """A plan title as plans are matched: white space removed, parentheses full width.
+    """A plan title as plans are matched: white space removed, parentheses full width, a
+    year range's dash as 一 em dash (—).
 
-    >>> normalise_title("深圳市优化市场化营商环境工作方案(2023—2025 年)")
-    '深圳市优化市场化营商环境工作方案（2023—2025年）'
+    >>> normalise_title("深圳市优化法治化营商环境工作方案(2023-2025 年)")
+    '深圳市优化法治化营商环境工作方案（2023—2025年）'
     """
-    return re.sub(r"\s+", "", title).replace("(", "（").replace(")", "）")
+    title = re.sub(r"\s+", "", title).replace("(", "（").replace(")", "）")
+    return re.sub(r"(\d{4})[-–－~]+(\d{4})", r"\1—\2", title)
 
 
 def plan_year(title: str) -> int | None:
@@ -331,11 +333,14 @@ def split_names(chunk: str) -> tuple[list[str], bool]:
     (['市卫生健康委', '市民政局', '各有关单位'], True)
     >>> split_names("市交通运输局、市前海管理局等")
     (['市交通运输局', '市前海管理局'], True)
+    >>> split_names("市财政局按职责分工负责")
+    (['市财政局'], False)
     """
     names: list[str] = []
     open_ended = False
     for raw in re.split(r"[、，,；;]", chunk):
-        name = re.sub(r"\s+", "", raw).strip("。")
+        # "按职责分工负责" (each according to its duties) qualifies the unit; it is not a name.
+        name = re.sub(r"\s+", "", raw).strip("。").removesuffix("按职责分工负责")
         parts = re.split(r"等(?=各)", name)
         if len(parts) > 1:
             open_ended = True
