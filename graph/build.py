@@ -25,6 +25,7 @@ from plankg.graph.records import SourceRecord
 from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
 from plankg.graph.resources import ontology_graph
 from plankg.graph.triples import (
+    Context,
     Quads,
     Triple,
     catalogue_triples,
@@ -109,16 +110,19 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     quads: Quads = {graph_iri("ontology"): set(ontology),  # type: ignore[arg-type]
                     graph_iri("registry"): registry_triples(agencies, districts)}
     warnings: list[str] = []
-    seen_files: set[str] = set()
+    unique: list[SourceRecord] = []
     for record in sources:
-        if record.file in seen_files:
+        if any(record.file == seen.file for seen in unique):
             warnings.append(f"{record.file}: given twice; read once")
-            continue
-        seen_files.add(record.file)
-        quads.setdefault(source_graph(record), set()).update(
-            source_triples(record, plans, agencies, districts))
+        else:
+            unique.append(record)
+    ctx = make_context(unique, plans, agencies, districts)
+    for record in unique:
+        triples, more = source_triples(record, ctx)
+        quads.setdefault(source_graph(record), set()).update(triples)
         warnings.extend(record.warnings)
-    loaded = [plans.slug_for(plan.title) for record in sources for plan in record.plans]
+        warnings.extend(more)
+    loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
     quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
     start = _timed(timings, progress, "triples", start)
 
@@ -132,6 +136,28 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(sources, plans, quads, validation, warnings)
     return BuildResult(dict(quads), report, validation, timings)
+
+
+def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
+                 agencies: AgencyRegistry, districts: DistrictRegistry) -> Context:
+    """Decide, for each plan, the source whose wording is stated: the catalogue's
+    ``primary_source`` when that file was read, else the first file that prints the plan."""
+    stated_source: dict[str, str] = {}
+    printed: dict[str, list[str]] = {}
+    for record in sources:
+        for plan in record.plans:
+            printed.setdefault(plans.slug_for(plan.title), []).append(record.file)
+    for slug, files in printed.items():
+        primary = plans.entries[slug].primary_source
+        chosen = [f for f in files if primary and f.startswith(primary)]
+        stated_source[slug] = chosen[0] if chosen else files[0]
+    stated_tasks = {
+        (plans.slug_for(plan.title), task.number): task
+        for record in sources for plan in record.plans
+        if stated_source[plans.slug_for(plan.title)] == record.file
+        for task in plan.tasks
+    }
+    return Context(plans, agencies, districts, stated_source, stated_tasks)
 
 
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,

@@ -46,11 +46,14 @@ class PK(DefinedNamespace):
     AgencyGroup: URIRef
     District: URIRef
     Indicator: URIRef
+    Milestone: URIRef
     Plan: URIRef
     Section: URIRef
     SourceDocument: URIRef
     Target: URIRef
     Task: URIRef
+    TaskRow: URIRef
+    TaskVersion: URIRef
     # properties
     agencyListOpen: URIRef
     agencyType: URIRef
@@ -91,6 +94,23 @@ class PK(DefinedNamespace):
     taskNumber: URIRef
     text: URIRef
     unit: URIRef
+    hasRow: URIRef
+    rowNumber: URIRef
+    rowTitle: URIRef
+    rowSourceLine: URIRef
+    rowText: URIRef
+    rowDeadline: URIRef
+    rowDeadlineText: URIRef
+    rowLeadAgency: URIRef
+    rowParticipatingAgency: URIRef
+    versionOf: URIRef
+    versionTitle: URIRef
+    versionText: URIRef
+    versionSourceLine: URIRef
+    sameWordingAsStated: URIRef
+    hasMilestone: URIRef
+    milestoneYear: URIRef
+    milestoneText: URIRef
     value: URIRef
 
 

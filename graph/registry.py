@@ -35,8 +35,10 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _key(name: str) -> str:
-    """How names are matched: white space removed, parentheses folded to full width."""
-    return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
+    """How names and titles are matched: white space removed, parentheses full width, the
+    dash of a year range as —."""
+    key = re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
+    return re.sub(r"(\d{4})[-–－~]+(\d{4})", r"\1—\2", key)
 
 
 class UnknownAgencyError(KeyError):
@@ -101,6 +103,7 @@ class PlanEntry:
     period_end: int
     kind: str
     titles_seen: tuple[str, ...]
+    primary_source: str | None = None
 
 
 class AgencyRegistry:
@@ -197,7 +200,8 @@ class PlanCatalogue:
         """Read ``plankg.data/registry/plans.csv``."""
         return cls([
             PlanEntry(row["slug"], row["title"], row["name_en"], int(row["period_start"]),
-                      int(row["period_end"]), row["kind"], _split(row["titles_seen"]))
+                      int(row["period_end"]), row["kind"], _split(row["titles_seen"]),
+                      row.get("primary_source") or None)
             for row in _read_table("plans.csv")
         ])
 

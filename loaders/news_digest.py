@@ -63,13 +63,17 @@ def find_declared(lines: Sequence[Line], titles: dict[str, str]) -> list[Declare
     >>> find_declared([Line(4, "其中,《市场化方案》围绕…5个方面,提出了44条重点任务;《法治化方案》…重点任务增加至31项")],
     ...               {"市场化方案": "甲", "法治化方案": "乙"})
     [DeclaredCount(plan_title='甲', count=44, line=4), DeclaredCount(plan_title='乙', count=31, line=4)]
+    >>> find_declared([Line(1, "《甲》(简称“A”)、《乙》(简称“B”)正式印发,提出105项主要任务")], {"A": "甲", "B": "乙"})
+    []
     """
     declared = []
     full_titles = set(titles.values())
     for paragraph in join_paragraphs(lines):
         for match in DECLARED_ABBR.finditer(paragraph.text):
-            if "简称" in match.group(0):  # a total for several plans, not this one's count
-                continue
+            if paragraph.text[max(0, match.start() - 1): match.start()] == "、":
+                continue  # the last of a list of titles: the count is their total
+            if "、《" in match.group(0):
+                continue  # the first of a list of titles
             name = normalise_title(match.group(1))
             title = titles.get(name, name if name in full_titles else None)
             if title is not None:
