@@ -1,7 +1,9 @@
 """The embedded store: a build's N-Quads loaded into pyoxigraph, and queries against it.
 
-The default graph of every query is the union of the named graphs. Queries are read-only;
-a :class:`GraphStore` may be shared by threads (pyoxigraph's store is thread-safe for reads).
+The default graph is the RDF merge of the named graphs (a set: a triple that two sources
+state is there once), stored as pyoxigraph's default graph so that queries see no duplicates;
+the named graphs stay available to ``GRAPH``. Queries are read-only; a :class:`GraphStore` may
+be shared by threads (pyoxigraph's store is thread-safe for reads).
 """
 
 from __future__ import annotations
@@ -95,13 +97,15 @@ class GraphStore:
         """
         store = ox.Store()
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        merged = {(q.subject, q.predicate, q.object) for q in store}
+        store.bulk_extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in merged)
         return cls(store)
 
     def __len__(self) -> int:
         return len(self.store)
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):  # type: ignore[no-untyped-def]
-        """Run a SPARQL query over the union of the named graphs.
+        """Run a SPARQL query; its default graph is the merge of the named graphs.
 
         Args:
             sparql: the query text (the usual prefixes are predeclared).
@@ -112,7 +116,7 @@ class GraphStore:
         """
         if bindings:
             sparql = bind_values(sparql, bindings)
-        return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return self.store.query(sparql, prefixes=PREFIXES)
 
     def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
         """Run a SELECT query and return its rows as strings."""

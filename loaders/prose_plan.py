@@ -289,9 +289,7 @@ def split_items(lines: Sequence[Line], layout: Layout = Layout()
             continue
         if open_item:
             joined = join_fragments([item.text for item in groups[-1][1]])
-            if has_tail(joined, layout):
-                open_item = False
-            elif layout.item_style == "paren" and joined.endswith(TERMINATORS):
+            if has_tail(joined, layout) or (layout.item_style == "paren" and joined.endswith(TERMINATORS)):
                 open_item = False
     return groups
 

@@ -13,8 +13,11 @@ from plankg.graph.namespace import graph_iri, task_iri
 from plankg.graph.store import GraphStore
 
 SOURCE_GRAPH = ox.NamedNode(str(graph_iri("source/000_35404b1995788393")))
+# The international plan's stated wording is the official document's (001).
+OFFICIAL_GRAPH = ox.NamedNode(str(graph_iri("source/001_560f08f7727a2982")))
 
-# (plan, number, source line, title, lead, participating, responsible-only)
+# (plan, number, source line, title, lead, participating, responsible-only); the lines of the
+# international plan are those of the official document, 001.
 SAMPLE = [
     ("sz-market-2023-2025", 1, 40, "依法平等保护各类市场主体合法权益", [], [],
      ["市商务局", "市市场监管局", "市前海管理局"]),
@@ -41,17 +44,17 @@ SAMPLE = [
      ["市发展改革委", "市科技创新委", "市工业和信息化局", "市国资委", "市工商联"], []),
     ("sz-legal-2023-2025", 20, 174, "健全群众参与和监督评价机制", [], [],
      ["市政府办公厅", "市司法局", "市政务服务数据管理局", "市工业和信息化局", "各区"]),
-    ("sz-intl-2023-2025", 1, 196, "加快集聚国际创新资源", ["市科技创新委"],
+    ("sz-intl-2023-2025", 1, 37, "加快集聚国际创新资源", ["市科技创新委"],
      ["市工业和信息化局", "市委外办"], []),
-    ("sz-intl-2023-2025", 4, 204, "提升国际化人才服务水平", ["市委组织部"],
+    ("sz-intl-2023-2025", 4, 47, "提升国际化人才服务水平", ["市委组织部"],
      ["市科技创新委", "市财政局", "市人力资源保障局", "深圳市税务局", "市委外办", "市公安局",
       "深圳出入境边防检查总站", "各行业主管部门"], []),
-    ("sz-intl-2023-2025", 6, 210, "推动数据要素安全高效跨境流动", ["市前海管理局"],
+    ("sz-intl-2023-2025", 6, 53, "推动数据要素安全高效跨境流动", ["市前海管理局"],
      ["市商务局", "市委网信办", "市科技创新委", "市工业和信息化局", "市政务服务数据管理局",
       "市发展改革委", "人民银行深圳市中心支行", "福田区"], []),
-    ("sz-intl-2023-2025", 9, 220, "打造高效便捷的跨境贸易服务体系", ["市商务局"],
+    ("sz-intl-2023-2025", 9, 65, "打造高效便捷的跨境贸易服务体系", ["市商务局"],
      ["市交通运输局", "市口岸办", "深圳海关"], []),
-    ("sz-intl-2023-2025", 12, 230, "加强城市宣传推介和综合营销", ["市委宣传部"],
+    ("sz-intl-2023-2025", 12, 77, "加强城市宣传推介和综合营销", ["市委宣传部"],
      ["市委外办", "市商务局", "市文化广电旅游体育局", "市港澳办"], []),
 ]
 
@@ -76,10 +79,10 @@ SELECT ?role ?name WHERE {
 }"""
 
 
-def roles(store: GraphStore, task: ox.NamedNode) -> dict[str, set[str]]:
+def roles(store: GraphStore, task: ox.NamedNode, graph: ox.NamedNode) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {"leadAgency": set(), "participatingAgency": set(),
                                 "responsibleAgency": set()}
-    for row in store.query(ROLE_QUERY, {"task": task, "g": SOURCE_GRAPH}):
+    for row in store.query(ROLE_QUERY, {"task": task, "g": graph}):
         out[row["role"].value.rsplit("#", 1)[1]].add(row["name"].value)
     return out
 
@@ -110,7 +113,7 @@ def test_task_as_printed(store: GraphStore, slug: str, number: int, line: int, t
     assert row[1] == title
     assert row[2].startswith(title + "。")
     assert row[3] == str(line)
-    found = roles(store, task)
+    found = roles(store, task, OFFICIAL_GRAPH if slug == "sz-intl-2023-2025" else SOURCE_GRAPH)
     assert found["leadAgency"] == set(lead)
     assert found["participatingAgency"] == set(participating)
     assert found["responsibleAgency"] == set(responsible)
@@ -171,3 +174,19 @@ def test_report_records_every_file_read(report: dict) -> None:
     assert report["sources"]["000_35404b1995788393.txt"]["sha256"] == (
         "9233a133b5faaef2234821b41f7b5c237960b90e6c4a66c235ff24c82e4c4dce")
     assert report["conforms"] is True
+
+
+def test_news_copy_of_the_international_plan_is_kept_as_a_version(store: GraphStore) -> None:
+    # 000 prints task 12 from line 230 and ends its text with "多语种网站，打造数媒时代链接世界
+    # 的友好界面。…"; 001 (stated) prints it from line 77 with the nine languages in parentheses.
+    table = store.select("""SELECT ?line ?same ?text WHERE {
+        ?v pk:versionOf ?task ; pk:versionSourceLine ?line ; pk:sameWordingAsStated ?same ;
+           pk:versionText ?text ; prov:wasDerivedFrom ?src . ?src pk:fileName "000_35404b1995788393.txt" }""",
+        {"task": ox.NamedNode(str(task_iri("sz-intl-2023-2025", 12)))})
+    ((line, same, text),) = table.rows
+    assert line == "230" and same == "false"
+    assert "运营好 EyeShenzhen 多语种网站" in text
+    stated = store.select("SELECT ?text WHERE { ?task pk:text ?text }",
+                          {"task": ox.NamedNode(str(task_iri("sz-intl-2023-2025", 12)))}).rows
+    assert len(stated) == 1
+    assert "EyeShenzhen（英语、西班牙语、德语、法语、俄语、" in stated[0][0]
