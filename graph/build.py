@@ -162,31 +162,54 @@ def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
 
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,
                 validation: ValidationResult, warnings: list[str]) -> dict[str, object]:
-    """The build report: per plan tasks found and declared, the files read, counts, warnings."""
+    """The build report: per plan tasks found and declared, sections, targets, milestones and
+    the files it was read from; the files read with their sha256; counts; warnings.
+
+    A plan printed in two files counts the tasks, sections and targets of its stated file.
+    """
+    from rdflib.namespace import RDF
+
+    from plankg.graph.namespace import PK
+
     per_plan: dict[str, dict[str, object]] = {}
     files: dict[str, dict[str, str]] = {}
+
+    def entry_of(slug: str) -> dict[str, object]:
+        return per_plan.setdefault(slug, {"tasks": 0, "declared": None, "sections": 0,
+                                          "targets": 0, "milestones": 0, "sources": [],
+                                          "truncated": False})
+
     for record in sources:
         files[record.file] = {"sha256": record.sha256, "loader": record.loader}
-        declared = {plans.slug_for(d.plan_title): d.count for d in record.declared_counts}
         for plan in record.plans:
-            slug = plans.slug_for(plan.title)
-            entry = per_plan.setdefault(slug, {"tasks": 0, "declared": None, "sections": 0,
-                                                "sources": [], "truncated": False})
-            entry["tasks"] = max(int(entry["tasks"]), len(plan.tasks))  # type: ignore[call-overload]
-            entry["sections"] = max(int(entry["sections"]), len(plan.sections))  # type: ignore[call-overload]
+            entry = entry_of(plans.slug_for(plan.title))
+            if len(plan.tasks) >= int(entry["tasks"]):  # type: ignore[call-overload]
+                entry["tasks"] = len(plan.tasks)
+                entry["sections"] = len(plan.sections)
+            entry["targets"] = max(int(entry["targets"]),  # type: ignore[call-overload]
+                                   sum(len(t.targets) for t in plan.tasks))
+            entry["milestones"] = max(int(entry["milestones"]),  # type: ignore[call-overload]
+                                      sum(len(t.milestones) for t in plan.tasks))
             entry["sources"].append(record.file)  # type: ignore[attr-defined]
             entry["truncated"] = bool(entry["truncated"]) or plan.truncated
-        for slug, count in declared.items():
-            per_plan.setdefault(slug, {"tasks": 0, "declared": None, "sections": 0,
-                                       "sources": [], "truncated": False})["declared"] = count
+        for declared in record.declared_counts:
+            entry_of(plans.slug_for(declared.plan_title))["declared"] = declared.count
     ordered = {slug: per_plan[slug] for slug in plans.order() if slug in per_plan}
+    union = set().union(*quads.values())
+    count = lambda cls: sum(1 for s, p, o in union if p == RDF.type and o == cls)  # noqa: E731
     return {
         "plankg_version": __version__,
         "plans": ordered,
         "tasks": sum(int(p["tasks"]) for p in ordered.values()),  # type: ignore[call-overload]
+        "targets": count(PK.Target),
+        "milestones": count(PK.Milestone),
+        "indicators": count(PK.Indicator),
+        "agencies": count(PK.Agency) + count(PK.AgencyGroup),
+        "agencies_unresolved": 0,  # an unknown name stops the build with an error
+        "districts": count(PK.District),
         "sources": dict(sorted(files.items())),
         "graphs": {str(g): len(t) for g, t in sorted(quads.items())},
-        "triples": len(set().union(*quads.values())),
+        "triples": len(union),
         "conforms": validation.conforms,
         "warnings": warnings,
     }

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 __all__ = [
     "ROLES",
     "AgencyMention",
     "DeclaredCount",
     "LoaderError",
+    "MilestoneRecord",
     "NoticeRecord",
     "PlanRecord",
     "SectionRecord",
     "SourceRecord",
+    "TargetRecord",
     "TaskRecord",
     "TaskRow",
 ]
@@ -75,6 +78,42 @@ class SectionRecord:
 
 
 @dataclass(frozen=True)
+class TargetRecord:
+    """A quantitative commitment read from a task's text.
+
+    Attributes:
+        value: the number in plain units (亿 and 万 expanded).
+        unit: the unit left after expansion (美元, %, 家 …; empty when none is printed).
+        comparator: ``≥``, ``≤``, ``≈`` or ``=``.
+        year: the year the text ties the target to, if any.
+        source_text: the clause the target was read from.
+        measure: what is measured, as the clause words it (the indicator is found from it).
+        cumulative: the text counts a running total (累计).
+    """
+
+    value: Decimal
+    unit: str
+    comparator: str
+    year: int | None
+    source_text: str
+    measure: str
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class MilestoneRecord:
+    """A year that dates an action in a task's text (2023 年出台…).
+
+    Attributes:
+        year: the year.
+        text: the clause that names it.
+    """
+
+    year: int
+    text: str
+
+
+@dataclass(frozen=True)
 class TaskRow:
     """One table row of a task printed over several rows (the pilot list of 004).
 
@@ -112,6 +151,8 @@ class TaskRecord:
         responsible_official: the named official, if the source names one.
         rows: the table rows of a task printed over several rows, in order.
         domain: the 所属领域 cell of a key-task row.
+        targets: the quantitative targets the text commits to.
+        milestones: the years that date actions in the text.
     """
 
     number: int
@@ -127,6 +168,8 @@ class TaskRecord:
     responsible_official: str | None = None
     rows: tuple[TaskRow, ...] = ()
     domain: str | None = None
+    targets: tuple[TargetRecord, ...] = ()
+    milestones: tuple[MilestoneRecord, ...] = ()
 
 
 @dataclass(frozen=True)

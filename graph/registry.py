@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ __all__ = [
     "AgencyRegistry",
     "DistrictEntry",
     "DistrictRegistry",
+    "IndicatorEntry",
+    "IndicatorRegistry",
     "PlanCatalogue",
     "PlanEntry",
     "UnknownAgencyError",
@@ -185,6 +188,47 @@ class DistrictRegistry:
         pairs = [(name, entry.id) for entry in self.entries.values()
                  for name in (entry.name_zh, *entry.aliases)]
         return sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    """An indicator: what targets measure, shared across plans."""
+
+    id: str
+    label_zh: str
+    label_en: str | None
+    patterns: tuple[str, ...] = ()
+
+
+class IndicatorRegistry:
+    """Curated indicators (``indicators.csv``) found by the words of a target's measure; a
+    measure that matches none gets an indicator of its own, labelled with the measure and
+    named by a digest of it, so the same wording in two plans meets at one indicator."""
+
+    def __init__(self, entries: list[IndicatorEntry]) -> None:
+        self.entries = {entry.id: entry for entry in entries}
+
+    @classmethod
+    def load(cls) -> IndicatorRegistry:
+        """Read ``plankg.data/registry/indicators.csv``."""
+        return cls([IndicatorEntry(row["id"], row["label_zh"], row["label_en"] or None,
+                                   _split(row["patterns"]))
+                    for row in _read_table("indicators.csv")])
+
+    def for_measure(self, measure: str) -> IndicatorEntry:
+        """The indicator of a measure.
+
+        >>> IndicatorRegistry.load().for_measure("高技术产业实际使用外资规模").id
+        'hightech-fdi'
+        >>> IndicatorRegistry.load().for_measure("开放数据集总量").id
+        'm-d3f5d48727'
+        """
+        key = _key(measure)
+        for entry in self.entries.values():
+            if any(_key(pattern) in key for pattern in entry.patterns):
+                return entry
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+        return IndicatorEntry(f"m-{digest}", key, None)
 
 
 class PlanCatalogue:

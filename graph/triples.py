@@ -14,7 +14,7 @@ number, and its wording as a ``pk:TaskVersion`` with its own line, so nothing it
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -24,15 +24,18 @@ from plankg.graph.namespace import (
     agency_iri,
     district_iri,
     graph_iri,
+    indicator_iri,
     plan_iri,
     section_iri,
     source_iri,
+    target_iri,
     task_iri,
 )
 from plankg.graph.records import AgencyMention, SourceRecord, TaskRecord
 from plankg.graph.registry import (
     AgencyRegistry,
     DistrictRegistry,
+    IndicatorRegistry,
     PlanCatalogue,
     UnknownAgencyError,
     UnknownPlanError,
@@ -95,6 +98,7 @@ class Context:
     districts: DistrictRegistry
     stated_source: Mapping[str, str]
     stated_tasks: Mapping[tuple[str, int], TaskRecord]
+    indicators: IndicatorRegistry = field(default_factory=IndicatorRegistry.load)
 
 
 def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry) -> set[Triple]:
@@ -245,6 +249,48 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
                                     PK.deadlineText, PK.deadline))
     out.update((node, PK.mentionsPlace, district_iri(d))
                for d in mentioned_places(task.text, ctx.districts))
+    out.update(target_triples(slug, task, ctx))
+    return out
+
+
+def target_triples(slug: str, task: TaskRecord, ctx: Context) -> set[Triple]:
+    """The task's targets (with their indicators) and dated milestones. A target without a
+    year of its own in an annual plan (the catalogue's period is one year) takes that year."""
+    node = task_iri(slug, task.number)
+    entry = ctx.plans.entries[slug]
+    annual = entry.period_start if entry.period_start == entry.period_end else None
+    out: set[Triple] = set()
+    for index, target in enumerate(task.targets, start=1):
+        target_node = target_iri(slug, task.number, index)
+        indicator = ctx.indicators.for_measure(target.measure)
+        indicator_node = indicator_iri(indicator.id)
+        out.update({
+            (node, PK.hasTarget, target_node),
+            (target_node, RDF.type, PK.Target),
+            (target_node, PK.value, Literal(target.value, datatype=XSD.decimal)),
+            (target_node, PK.comparator, Literal(target.comparator)),
+            (target_node, PK.sourceText, Literal(target.source_text)),
+            (target_node, PK.indicator, indicator_node),
+            (indicator_node, RDF.type, PK.Indicator),
+            (indicator_node, RDFS.label, zh(indicator.label_zh)),
+        })
+        if indicator.label_en:
+            out.add((indicator_node, RDFS.label, en(indicator.label_en)))
+        if target.unit:
+            out.add((target_node, PK.unit, Literal(target.unit)))
+        when = target.year or annual
+        if when:
+            out.add((target_node, PK.targetYear, year(when)))
+        if target.cumulative:
+            out.add((target_node, PK.cumulative, Literal(True)))
+    for index, milestone in enumerate(task.milestones, start=1):
+        milestone_node = URIRef(f"{node}/milestone/{index}")
+        out.update({
+            (node, PK.hasMilestone, milestone_node),
+            (milestone_node, RDF.type, PK.Milestone),
+            (milestone_node, PK.milestoneYear, year(milestone.year)),
+            (milestone_node, PK.milestoneText, zh(milestone.text)),
+        })
     return out
 
 

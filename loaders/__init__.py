@@ -7,6 +7,7 @@ corpus's file names first, then by asking each loader whether it recognises the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from plankg.graph.records import LoaderError, SourceRecord
 from plankg.loaders import markdown_table, news_digest, prose_plan, tab_table
+from plankg.loaders.targets import extract_milestones, extract_targets
 
 __all__ = ["LOADERS", "default_corpus", "load_corpus", "loader_for", "merge_records"]
 
@@ -94,5 +96,20 @@ def load_corpus(directory: Path, encoding: str = "utf-8") -> tuple[list[SourceRe
     if not files:
         raise LoaderError("no *.txt source files in the folder", str(directory))
     for path in files:
-        records.append(loader_for(path, encoding)(path, encoding=encoding))
+        records.append(with_targets(loader_for(path, encoding)(path, encoding=encoding)))
     return records, warnings
+
+
+def with_targets(record: SourceRecord) -> SourceRecord:
+    """The record with each task's targets and milestones read from its text. An annual plan
+    (one year in its title) ties targets without a year of their own to that year."""
+    plans = []
+    for plan in record.plans:
+        years = re.findall(r"(20\d{2})", plan.title)
+        annual = int(years[0]) if len(set(years)) == 1 else None
+        tasks = tuple(
+            dataclasses.replace(task, targets=extract_targets(task.text, annual),
+                                milestones=extract_milestones(task.text))
+            for task in plan.tasks)
+        plans.append(dataclasses.replace(plan, tasks=tasks))
+    return dataclasses.replace(record, plans=tuple(plans))
