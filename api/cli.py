@@ -123,7 +123,7 @@ def run_query(text: str, nquads: Path, fmt: str) -> int:
         sys.stdout.write((ox.serialize(results, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"))
         return EXIT_OK
     if fmt == "json":
-        sys.stdout.write(results.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n")
+        sys.stdout.write((results.serialize(format=ox.QueryResultsFormat.JSON) or b"").decode("utf-8") + "\n")
         return EXIT_OK
     variables = [v.value for v in results.variables]
     rows = [[str(getattr(row[v], "value", "")) if row[v] is not None else "" for v in variables]

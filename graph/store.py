@@ -104,7 +104,8 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self.store)
 
-    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):  # type: ignore[no-untyped-def]
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query; its default graph is the merge of the named graphs.
 
         Args:

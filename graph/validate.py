@@ -85,7 +85,7 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
         constraints.append(SparqlConstraint(
             shape=str(shape), targets=targets,
             select=str(shapes.value(constraint, SH.select)),
-            message=str(shapes.value(constraint, SH.message, default="SPARQL constraint not met")),
+            message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
             severity=str(severity).rsplit("#", 1)[-1]))
         core.remove((shape, SH.sparql, constraint))
     constraints.sort(key=lambda c: (c.shape, c.select))
