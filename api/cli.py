@@ -14,10 +14,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plankg.api.settings import Settings, get_settings
 
-__all__ = ["main", "run_build", "run_query", "run_validate"]
+if TYPE_CHECKING:
+    from plankg.graph.store import GraphStore
+
+__all__ = ["main", "run_agency", "run_build", "run_diff", "run_query", "run_validate"]
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -139,6 +143,79 @@ def run_query(text: str, nquads: Path, fmt: str) -> int:
     return EXIT_OK
 
 
+def open_store(nquads: Path, command: str) -> GraphStore | None:
+    """The build loaded into the embedded store, or None (with a message) when missing."""
+    from plankg.graph.store import GraphStore
+
+    if not nquads.exists():
+        print(f"plankg {command}: error: {nquads} does not exist (run plankg build)", file=sys.stderr)
+        return None
+    return GraphStore.from_nquads(nquads)
+
+
+def run_agency(name: str, nquads: Path, fmt: str) -> int:
+    """Print an agency's full responsibility list: own tasks, former names', groups'."""
+    from plankg.graph.analysis import find_agencies, responsibilities
+
+    store = open_store(nquads, "agency")
+    if store is None:
+        return EXIT_ERROR
+    found = find_agencies(store, name)
+    if not found:
+        print(f"plankg agency: no agency is named {name!r}", file=sys.stderr)
+        return EXIT_ERROR
+    iri, label, exact = found[0]
+    if not exact and len(found) > 1:
+        names = "、".join(f[1] for f in found[:10])
+        print(f"plankg agency: {name!r} is ambiguous: {names}", file=sys.stderr)
+        return EXIT_ERROR
+    rows = responsibilities(store, iri)
+    header = ["plan", "n", "role", "via", "named as", "deadline", "title"]
+    table = [[r.plan, str(r.number), r.role, r.via, r.holder, r.deadline or "", r.title] for r in rows]
+    if fmt == "json":
+        print(json.dumps({"agency": iri, "name": label, "tasks": [dict(zip(header, row, strict=True))
+                                                                   for row in table]}, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(table)
+    else:
+        print(f"{label} <{iri}>: {len(rows)} tasks")
+        sys.stdout.write(format_table(header, table))
+    return EXIT_OK
+
+
+def run_diff(plan_a: str, plan_b: str, nquads: Path) -> int:
+    """Print what changed between two plans (carried over, new, dropped; units and targets)."""
+    from plankg.graph.analysis import plan_diff
+
+    store = open_store(nquads, "diff")
+    if store is None:
+        return EXIT_ERROR
+    diff = plan_diff(store, plan_a, plan_b)
+    if not diff.carried and not diff.new and not diff.dropped:
+        print(f"plankg diff: no tasks for {plan_a} or {plan_b}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{plan_a} compared with {plan_b}")
+    print(f"\ncarried over ({len(diff.carried)} links):")
+    for item in diff.carried:
+        score = f", score {item.score}" if item.score else ""
+        print(f"  {plan_a} {item.a[0]} {item.a[1]}  ⇐  {plan_b} {item.b[0]} {item.b[1]}  [{item.how}{score}]")
+        if item.units_added:
+            print(f"      units added: {'、'.join(item.units_added)}")
+        if item.units_removed:
+            print(f"      units removed: {'、'.join(item.units_removed)}")
+        if item.targets_a != item.targets_b:
+            print(f"      targets: {'; '.join(item.targets_b) or '-'}  →  {'; '.join(item.targets_a) or '-'}")
+    print(f"\nnew in {plan_a} ({len(diff.new)}):")
+    for number, title in diff.new:
+        print(f"  {number} {title}")
+    print(f"\nnot carried over from {plan_b} ({len(diff.dropped)}):")
+    for number, title in diff.dropped:
+        print(f"  {number} {title}")
+    return EXIT_OK
+
+
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Rows as an aligned text table (wide characters count double).
 
@@ -186,6 +263,15 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq",
                        help="the N-Quads to query (default: the build's plankg.nq)")
+    agency = sub.add_parser("agency", help="an agency's tasks under every name it has had and through its groups")
+    agency.add_argument("name", help="any Chinese or English name, exact or partial")
+    agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    agency.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
+
+    diff = sub.add_parser("diff", help="compare two plans: measures carried over, new, dropped")
+    diff.add_argument("plan_a", help="a plan slug, e.g. sz-market-2024")
+    diff.add_argument("plan_b", help="a plan slug, e.g. sz-market-2023-2025")
+    diff.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
     return parser
 
 
@@ -200,6 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "query":
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
         return run_query(text, args.data, args.format)
+    if args.command == "agency":
+        return run_agency(args.name, args.data, args.format)
+    if args.command == "diff":
+        return run_diff(args.plan_a, args.plan_b, args.data)
     return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
 
 

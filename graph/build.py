@@ -20,6 +20,13 @@ from rdflib import Dataset, Graph, URIRef
 
 from plankg import __version__
 from plankg.graph.inference import Rules, infer
+from plankg.graph.links import (
+    annex_links,
+    elaboration_pairs,
+    link_triples,
+    realized_plans,
+    related_links,
+)
 from plankg.graph.namespace import graph_iri
 from plankg.graph.records import SourceRecord
 from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
@@ -122,6 +129,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
         quads.setdefault(source_graph(record), set()).update(triples)
         warnings.extend(record.warnings)
         warnings.extend(more)
+    quads[graph_iri("links")] = cross_plan_triples(ctx, warnings)
     loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
     quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
     start = _timed(timings, progress, "triples", start)
@@ -136,6 +144,33 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(sources, plans, quads, validation, warnings)
     return BuildResult(dict(quads), report, validation, timings)
+
+
+def cross_plan_triples(ctx: Context, warnings: list[str]) -> set[Triple]:
+    """Links across plans: elaborations (key-task rows → work points), plans realized by
+    tasks, annex items → international plan tasks, related measures by text similarity.
+    A key-task row whose lead units differ from the units its work point names is reported
+    as a warning (the rows' 责任单位 column adds units the work points do not list)."""
+    tasks = dict(ctx.stated_tasks)
+    elaborations = elaboration_pairs(tasks, "sz-keytasks-2023", "sz-workpoints-2023")
+    for detail, summary in elaborations:
+        units = {e.name_zh for m in tasks[detail].agencies if m.role == "lead"
+                 for e in ctx.agencies.resolve(m.name)}
+        points = {e.name_zh for m in tasks[summary].agencies for e in ctx.agencies.resolve(m.name)}
+        if units != points:
+            warnings.append(f"key task {detail[1]} leads differ from work point {summary[1]}'s units: "
+                            f"only in the key task: {'、'.join(sorted(units - points)) or '-'}; "
+                            f"only in the work point: {'、'.join(sorted(points - units)) or '-'}")
+    titles = {slug: entry.title for slug, entry in ctx.plans.entries.items() if slug in ctx.stated_source}
+    period = {slug: (e.period_start, e.period_end) for slug, e in ctx.plans.entries.items()}
+    realized = realized_plans(tasks, titles, period)
+    sections = {key: task.section or "" for key, task in tasks.items()}
+    annex = (annex_links(tasks, "sz-intl-tasks-2023", "sz-intl-2023-2025", sections)
+             if "sz-intl-tasks-2023" in ctx.stated_source and "sz-intl-2023-2025" in ctx.stated_source else [])
+    # two tasks that each issue a different plan share wording but not a measure
+    issuing = [(a, b) for a, pa in realized for b, pb in realized if pa != pb]
+    related = related_links(tasks, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing])
+    return link_triples(related, annex, elaborations, realized)
 
 
 def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,

@@ -52,6 +52,7 @@ class PK(DefinedNamespace):
     SourceDocument: URIRef
     Target: URIRef
     Task: URIRef
+    TaskLink: URIRef
     TaskRow: URIRef
     TaskVersion: URIRef
     # properties
@@ -111,6 +112,11 @@ class PK(DefinedNamespace):
     hasMilestone: URIRef
     milestoneYear: URIRef
     milestoneText: URIRef
+    linkFrom: URIRef
+    linkTo: URIRef
+    score: URIRef
+    method: URIRef
+    carriesOut: URIRef
     value: URIRef
 
 
