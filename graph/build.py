@@ -24,6 +24,7 @@ from plankg.graph.links import (
     annex_links,
     elaboration_pairs,
     link_triples,
+    milestone_links,
     realized_plans,
     related_links,
 )
@@ -170,7 +171,16 @@ def cross_plan_triples(ctx: Context, warnings: list[str]) -> set[Triple]:
     # two tasks that each issue a different plan share wording but not a measure
     issuing = [(a, b) for a, pa in realized for b, pb in realized if pa != pb]
     related = related_links(tasks, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing])
-    return link_triples(related, annex, elaborations, realized)
+    annual: dict[int, list[str]] = {}
+    for slug, entry in ctx.plans.entries.items():
+        if entry.period_start == entry.period_end and slug in ctx.stated_source:
+            annual.setdefault(entry.period_start, []).append(slug)
+    multi_year = {k: t for k, t in tasks.items()
+                  if ctx.plans.entries[k[0]].period_end > ctx.plans.entries[k[0]].period_start}
+    milestones = milestone_links({**multi_year, **{k: t for k, t in tasks.items() if k[0] in
+                                                  {s for v in annual.values() for s in v}}}, annual)
+    milestones = [m for m in milestones if m[0] in multi_year]
+    return link_triples(related, annex, elaborations, realized, milestones)
 
 
 def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,

@@ -36,6 +36,7 @@ __all__ = [
     "bigrams",
     "elaboration_pairs",
     "link_triples",
+    "milestone_links",
     "realized_plans",
     "related_links",
 ]
@@ -154,6 +155,30 @@ def annex_links(tasks: Mapping[TaskKey, TaskRecord], annex: str, plan: str,
     return links
 
 
+MILESTONE_THRESHOLD = 0.25
+
+
+def milestone_links(tasks: Mapping[TaskKey, TaskRecord], annual_plans: Mapping[int, Sequence[str]]
+                    ) -> list[tuple[TaskKey, int, TaskKey, float]]:
+    """Milestones of a task taken up by a task of the annual plans of the milestone's year:
+    (task, milestone index from 1, annual task, score) for the most similar annual task whose
+    similarity to the milestone's clause reaches :data:`MILESTONE_THRESHOLD`."""
+    vectors = _vectors(tasks)
+    out = []
+    for key, task in sorted(tasks.items()):
+        for index, milestone in enumerate(task.milestones, start=1):
+            candidates = [k for k in tasks if k[0] in annual_plans.get(milestone.year, ()) and k[0] != key[0]]
+            if not candidates:
+                continue
+            grams = bigrams(milestone.text)
+            norm = math.sqrt(sum(c * c for c in grams.values())) or 1.0
+            scored = [(sum(c / norm * vectors[k].get(g, 0.0) for g, c in grams.items()), k) for k in candidates]
+            score, best = max(scored, key=lambda s: (s[0], tuple(-x if isinstance(x, int) else 0 for x in s[1])))
+            if score >= MILESTONE_THRESHOLD:
+                out.append((key, index, best, round(score, 4)))
+    return out
+
+
 def link_iri(a: TaskKey, b: TaskKey, kind: str) -> URIRef:
     """A stable IRI for a qualified link between two tasks."""
     digest = hashlib.sha1(f"{kind}|{a[0]}/{a[1]}|{b[0]}/{b[1]}".encode()).hexdigest()[:16]
@@ -162,9 +187,17 @@ def link_iri(a: TaskKey, b: TaskKey, kind: str) -> URIRef:
 
 def link_triples(related: Sequence[ScoredLink], annex: Sequence[ScoredLink],
                  elaborations: Sequence[tuple[TaskKey, TaskKey]],
-                 realized: Sequence[tuple[TaskKey, str]]) -> set[Triple]:
+                 realized: Sequence[tuple[TaskKey, str]],
+                 milestones: Sequence[tuple[TaskKey, int, TaskKey, float]] = ()) -> set[Triple]:
     """The triples of all cross-plan links."""
     out: set[Triple] = set()
+    for key, index, annual, score in milestones:
+        milestone = URIRef(f"{task_iri(*key)}/milestone/{index}")
+        node = link_iri(key, annual, f"milestone-{index}")
+        out.update({(milestone, PK.takenUpBy, task_iri(*annual)), (node, RDF.type, PK.TaskLink),
+                    (node, PK.linkFrom, task_iri(*key)), (node, PK.linkTo, task_iri(*annual)),
+                    (node, PK.method, Literal(f"milestone-{index}-bigram-cosine-v1")),
+                    (node, PK.score, Literal(f"{score:.4f}", datatype=XSD.decimal))})
     for link in related:
         a, b = task_iri(*link.a), task_iri(*link.b)
         node = link_iri(link.a, link.b, "related")

@@ -91,6 +91,7 @@ class PK(DefinedNamespace):
     sourceLine: URIRef
     sourceText: URIRef
     sourceTruncated: URIRef
+    takenUpBy: URIRef
     targetYear: URIRef
     taskNumber: URIRef
     text: URIRef

@@ -119,3 +119,11 @@ def test_plan_diff(store: GraphStore, build_dir: Path, capsys: pytest.CaptureFix
     assert main(["diff", "sz-market-2024", "sz-market-2023-2025", "--data", str(build_dir / "plankg.nq")]) == 0
     out = capsys.readouterr().out
     assert "carried over" in out and "new in sz-market-2024" in out and "not carried over from" in out
+
+
+def test_milestones_taken_up_by_2024_tasks(store: GraphStore) -> None:
+    # 000 market task 13: "2024 年出台促进信用服务市场发展的政策举措" → 003 market 2024 task 16
+    # "促进信用服务市场发展。出台促进信用服务市场发展的若干措施"
+    rows = store.select("""SELECT ?text ?t WHERE { ?task pk:hasMilestone ?m . ?m pk:milestoneText ?text ;
+        pk:takenUpBy ?t }""", {"task": ox.NamedNode(PLAN + "sz-market-2023-2025/task/13")}).rows
+    assert rows == (("2024 年出台促进信用服务市场发展的政策举措", PLAN + "sz-market-2024/task/16"),)
