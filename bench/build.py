@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"plankg build benchmark: {sources} ({args.repeat} runs, median)")
     print(f"  tasks {int(runs[0]['tasks'])}, triples {int(runs[0]['triples_out'])}")
-    for stage in ("parse", "triples", "inference", "validation", "write", "total"):
+    for stage in ("parse", "triples", "links", "inference", "validation", "write", "total"):
         values = [run[stage] for run in runs]
         print(f"  {stage:<12} {statistics.median(values) * 1000:9.1f} ms"
               f"   (min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})")

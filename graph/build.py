@@ -130,10 +130,11 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
         quads.setdefault(source_graph(record), set()).update(triples)
         warnings.extend(record.warnings)
         warnings.extend(more)
+    start = _timed(timings, progress, "triples", start)
     quads[graph_iri("links")] = cross_plan_triples(ctx, warnings)
     loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
     quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
-    start = _timed(timings, progress, "triples", start)
+    start = _timed(timings, progress, "links", start)
 
     asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
     inferred = infer(asserted, Rules.from_ontology(ontology))
