@@ -216,6 +216,31 @@ def run_diff(plan_a: str, plan_b: str, nquads: Path) -> int:
     return EXIT_OK
 
 
+def run_serve(settings: Settings, host: str, port: int) -> int:
+    """Serve the build over HTTP, building it first when there is none."""
+    import uvicorn
+
+    from plankg.api.app import create_app
+
+    nquads = settings.build_dir / "plankg.nq"
+    if not nquads.exists():
+        print(f"plankg serve: no build in {settings.build_dir}; building first", file=sys.stderr)
+        code = run_build(settings.sources_dir, settings.build_dir, settings.encoding)
+        if code != EXIT_OK:
+            return code
+    store = open_store(nquads, "serve")
+    if store is None:
+        return EXIT_ERROR
+    app = create_app(store, settings, dump=nquads)
+    print(f"plankg serve: http://{host}:{port}/ (SPARQL at /sparql, docs at /docs)", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if app.state.pool is not None:
+            app.state.pool.close()
+    return EXIT_OK
+
+
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Rows as an aligned text table (wide characters count double).
 
@@ -268,6 +293,10 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
     agency.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
 
+    serve = sub.add_parser("serve", help="serve SPARQL, REST, linked data and dumps (builds first if needed)")
+    serve.add_argument("--host", default=settings.host, help=f"default {settings.host}")
+    serve.add_argument("--port", type=int, default=settings.port, help=f"default {settings.port}")
+
     diff = sub.add_parser("diff", help="compare two plans: measures carried over, new, dropped")
     diff.add_argument("plan_a", help="a plan slug, e.g. sz-market-2024")
     diff.add_argument("plan_b", help="a plan slug, e.g. sz-market-2023-2025")
@@ -288,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_query(text, args.data, args.format)
     if args.command == "agency":
         return run_agency(args.name, args.data, args.format)
+    if args.command == "serve":
+        return run_serve(settings, args.host, args.port)
     if args.command == "diff":
         return run_diff(args.plan_a, args.plan_b, args.data)
     return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands

@@ -18,6 +18,12 @@ class Settings(BaseSettings):
         sources_dir: the corpus folder; empty means the vendored corpus (``PLANKG_SOURCES_DIR``).
         encoding: the text encoding of the source files (``PLANKG_ENCODING``).
         host, port: where ``plankg serve`` listens.
+        base_iri: the base of instance IRIs (``/id/…`` on the service resolves them).
+        query_timeout: the wall-clock budget of one SPARQL query, in seconds (503 past it).
+        query_workers: worker processes for SPARQL: the bound on concurrent queries.
+        query_wait: how long a query waits for a free worker before 503.
+        max_rows: the most rows or triples a SPARQL result carries (then marked truncated).
+        max_query_bytes: the largest query accepted (413 above it).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLANKG_")
@@ -27,6 +33,12 @@ class Settings(BaseSettings):
     encoding: str = "utf-8"
     host: str = "127.0.0.1"
     port: int = 8000
+    base_iri: str = "https://w3id.org/plankg/id/"
+    query_timeout: float = 10.0
+    query_workers: int = 2
+    query_wait: float = 5.0
+    max_rows: int = 10_000
+    max_query_bytes: int = 100_000
 
 
 @cache

@@ -84,7 +84,7 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
         except Exception as exc:  # pyparsing's ParseException and friends
             try:
                 parseUpdate(text)
-            except Exception:  # noqa: BLE001 - neither a query nor an update
+            except Exception:
                 raise QueryRejected(400, f"syntax error: {exc}") from None
             raise QueryRejected(400, "updates (INSERT, DELETE, LOAD, CLEAR …) are not allowed") from None
         names: list[str] = []
@@ -94,8 +94,10 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
     if "ServiceGraphPattern" in names:
         raise QueryRejected(400, "SERVICE is not allowed: the endpoint does not query other endpoints")
     allowed = set(allowed_graphs)
-    default, named = [], []
-    for clause in parsed[1]["datasetClause"] if "datasetClause" in parsed[1] else []:
+    default: list[str] = []
+    named: list[str] = []
+    clauses = parsed[1]["datasetClause"] if "datasetClause" in parsed[1] else []  # noqa: SIM401 - CompValue.get differs
+    for clause in clauses:
         is_default = "default" in clause
         iri = str(clause["default"] if is_default else clause["named"])
         if iri not in allowed:

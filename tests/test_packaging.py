@@ -48,7 +48,7 @@ def test_manifest_matches_the_vendored_files() -> None:
         assert digest == row["sha256"], row["file"]
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["agency"], ["diff"], ["serve"]])
 def test_cli_help(command: list[str]) -> None:
     result = subprocess.run([sys.executable, "-m", "plankg.api.cli", *command, "--help"],
                             capture_output=True, text=True, check=False)

@@ -1,0 +1,328 @@
+"""The plankg service: a guarded SPARQL 1.1 endpoint, REST lookups, linked data and dumps.
+
+``create_app(store, settings, pool)`` builds the app around an embedded store (REST and linked
+data) and a :class:`~plankg.graph.workers.QueryPool` (the public SPARQL endpoint, where queries
+can be killed). Routes are plain ``def``: store calls block, so FastAPI runs them in its thread
+pool. No user input is formatted into a query: ids are validated and bound as pyoxigraph terms.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from plankg import __version__
+from plankg.api.settings import Settings
+from plankg.graph.analysis import find_agencies, responsibilities
+from plankg.graph.guard import QueryRejected, check_query
+from plankg.graph.store import GraphStore
+from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryPool, QueryTimeout
+
+__all__ = ["create_app", "negotiate"]
+
+ID = r"^[a-z0-9][a-z0-9-]*$"
+RESULT_TYPES = {"json": FORMATS["json"], "xml": FORMATS["xml"], "csv": FORMATS["csv"], "tsv": FORMATS["tsv"]}
+GRAPH_TYPES = {"turtle": FORMATS["turtle"], "ntriples": FORMATS["ntriples"], "jsonld": FORMATS["jsonld"],
+               "rdfxml": FORMATS["rdfxml"]}
+ALIASES = {"application/json": "json", "text/xml": "xml", "application/xml": "xml",
+           "text/plain": "ntriples", "application/x-turtle": "turtle"}
+
+
+def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
+    """The offered format the Accept header prefers (q-values honoured), the first offered one
+    for a missing or ``*/*`` header, None when nothing fits.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
+    'xml'
+    >>> negotiate("image/png", RESULT_TYPES) is None
+    True
+    >>> negotiate(None, GRAPH_TYPES)
+    'turtle'
+    """
+    if not accept:
+        return next(iter(offered))
+    by_type = {media: name for name, media in offered.items()}
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for field in fields[1:]:
+            if field.startswith("q="):
+                try:
+                    q = float(field[2:])
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media in ("*/*", "application/*", "text/*"):
+            for name, offered_media in offered.items():
+                if media == "*/*" or offered_media.startswith(media[:-1]):
+                    choices.append((q - 0.001, position, name))
+                    break
+        elif media in by_type:
+            choices.append((q, position, by_type[media]))
+        elif media in ALIASES and ALIASES[media] in offered:
+            choices.append((q - 0.0005, position, ALIASES[media]))
+    if not choices:
+        return None
+    return sorted(choices, key=lambda c: (-c[0], c[1]))[0][2]
+
+
+def get_store(request: Request) -> GraphStore:
+    """The embedded store of the app."""
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_pool(request: Request) -> QueryPool:
+    """The SPARQL worker pool of the app."""
+    pool: QueryPool = request.app.state.pool
+    return pool
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+PoolDep = Annotated[QueryPool, Depends(get_pool)]
+
+
+def _rows(store: GraphStore, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    table = store.select(query, bindings)
+    return [dict(zip(table.variables, row, strict=True)) for row in table.rows]
+
+
+def create_app(store: GraphStore, settings: Settings, pool: QueryPool | None = None,
+               dump: Path | None = None) -> FastAPI:
+    """The service over one build.
+
+    Args:
+        store: the build in the embedded store (REST, linked data).
+        settings: limits and the base IRI.
+        pool: the SPARQL workers (default: a pool over ``dump``).
+        dump: the build's ``plankg.nq`` (served under ``/dumps``).
+    """
+    app = FastAPI(title="plankg", version=__version__,
+                  description="Shenzhen business-environment plans as a knowledge graph: SPARQL, "
+                              "REST lookups, linked data and dumps.")
+    app.state.store = store
+    app.state.settings = settings
+    app.state.dump = dump
+    app.state.pool = pool or (QueryPool(dump, settings.query_workers, settings.query_timeout,
+                                        settings.max_rows, settings.query_wait) if dump else None)
+    base = settings.base_iri
+    graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+    app.state.graphs = graphs
+
+
+    def sparql_response(request: Request, pool: QueryPool, query: str | None,
+                        default_graphs: list[str], named_graphs: list[str]) -> Response:
+        if query is None:
+            return Response(service_description(base, request), media_type=FORMATS["turtle"])
+        for graph in (*default_graphs, *named_graphs):
+            if graph not in graphs:
+                raise HTTPException(400, f"<{graph}> is not one of this dataset's graphs")
+        try:
+            checked = check_query(query, graphs, settings.max_query_bytes)
+        except QueryRejected as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        offered = GRAPH_TYPES if checked.form in ("ConstructQuery", "DescribeQuery") else RESULT_TYPES
+        fmt = negotiate(request.headers.get("accept"), offered)
+        if fmt is None:
+            raise HTTPException(406, f"none of {', '.join(offered.values())} is acceptable")
+        try:
+            result = pool.run(checked.text, fmt, tuple(default_graphs), tuple(named_graphs))
+        except QueryTimeout as exc:
+            raise HTTPException(503, str(exc)) from None
+        except QueryBusy as exc:
+            raise HTTPException(503, str(exc)) from None
+        except QueryFailed as exc:
+            raise HTTPException(400, str(exc)) from None
+        headers = {"Vary": "Accept", "X-Result-Rows": str(result.rows)}
+        if result.truncated:
+            headers["X-Result-Truncated"] = f"true; at most {settings.max_rows} rows"
+        return Response(result.body, media_type=result.media_type, headers=headers)
+
+    @app.get("/sparql", summary="SPARQL 1.1 query (GET); no query gives the service description",
+             responses={400: {"description": "bad query"}, 406: {"description": "no acceptable format"},
+                        413: {"description": "query too large"}, 503: {"description": "over budget or busy"}})
+    def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
+                   default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+                   named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
+        if query is not None and len(query) != 1:
+            raise HTTPException(400, "give exactly one query")
+        return sparql_response(request, pool, query[0] if query else None, default_graph_uri, named_graph_uri)
+
+    @app.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)",
+              responses={400: {"description": "bad query"}, 406: {"description": "no acceptable format"},
+                         413: {"description": "query too large"}, 503: {"description": "over budget or busy"}})
+    async def sparql_post(request: Request, pool: PoolDep) -> Response:
+        body = await request.body()
+        if len(body) > settings.max_query_bytes:
+            raise HTTPException(413, f"the request body is larger than {settings.max_query_bytes} bytes")
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        params = request.query_params
+        if media == "application/sparql-query":
+            queries = [body.decode("utf-8", errors="replace")]
+            defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+        elif media == "application/x-www-form-urlencoded":
+            from urllib.parse import parse_qs
+
+            form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+            if "update" in form:
+                raise HTTPException(400, "updates are not allowed")
+            queries = form.get("query", [])
+            defaults, named = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
+        else:
+            raise HTTPException(400, "POST needs application/sparql-query or application/x-www-form-urlencoded")
+        if len(queries) != 1:
+            raise HTTPException(400, "give exactly one query")
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(sparql_response, request, pool, queries[0], defaults, named)
+
+    @app.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial")
+    def agencies(store: StoreDep, name: Annotated[str, Query(min_length=1, max_length=100)]) -> list[dict[str, Any]]:
+        return [{"id": iri.rsplit("/", 1)[-1], "iri": iri, "name": label, "exact": exact}
+                for iri, label, exact in find_agencies(store, name)]
+
+    @app.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility list",
+             responses={404: {"description": "unknown agency"}})
+    def agency(store: StoreDep, agency_id: Annotated[str, PathParam(pattern=ID, max_length=80)],
+               plan: str | None = None, role: str | None = None, year: int | None = None) -> dict[str, Any]:
+        iri = f"{base}agency/{agency_id}"
+        node = ox.NamedNode(iri)
+        names = _rows(store, """SELECT ?p ?v WHERE { ?a ?p ?v . VALUES ?p { skos:prefLabel skos:altLabel rdfs:label pk:agencyType } }""",
+                      {"a": node})
+        if not names:
+            raise HTTPException(404, f"no agency {agency_id!r}")
+        tasks = responsibilities(store, iri)
+        if plan:
+            tasks = [t for t in tasks if t.plan == plan]
+        if role:
+            tasks = [t for t in tasks if t.role == role]
+        if year:
+            tasks = [t for t in tasks if str(year) in (t.deadline or "") or str(year) in t.plan]
+        counts: dict[str, dict[str, int]] = {}
+        for t in tasks:
+            counts.setdefault(t.plan, {}).setdefault(t.role, 0)
+            counts[t.plan][t.role] += 1
+        lineage = lambda q: [r["x"].rsplit("/", 1)[-1] for r in _rows(store, q, {"a": node})]  # noqa: E731
+        return {
+            "id": agency_id, "iri": iri,
+            "name": next((r["v"] for r in names if r["p"].endswith("prefLabel")), None),
+            "altNames": sorted(r["v"] for r in names if r["p"].endswith("altLabel")),
+            "englishName": next((r["v"] for r in names if r["p"].endswith("#label")), None),
+            "type": next((r["v"] for r in names if r["p"].endswith("agencyType")), None),
+            "predecessors": lineage("SELECT ?x WHERE { ?x pk:replacedBy+ ?a }"),
+            "successors": lineage("SELECT ?x WHERE { ?a pk:replacedBy+ ?x }"),
+            "groups": lineage("SELECT ?x WHERE { ?x pk:includesAgency ?a }"),
+            "counts": counts,
+            "tasks": [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
+                       "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks],
+        }
+
+    @app.get("/plans", summary="Every plan with its task counts")
+    def plans(store: StoreDep) -> list[dict[str, Any]]:
+        return _rows(store, """SELECT ?plan ?title ?tasks ?declared WHERE {
+            { SELECT ?plan (COUNT(?t) AS ?tasks) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan }
+            ?plan dcterms:title ?title . OPTIONAL { ?plan pk:declaredTaskCount ?declared } } ORDER BY ?plan""")
+
+    @app.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged", responses={404: {"description": "unknown plan"}})
+    def plan_tasks(store: StoreDep, plan_id: Annotated[str, PathParam(pattern=ID, max_length=80)],
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        rows = _rows(store, """SELECT ?task ?number ?title WHERE { ?task a pk:Task ; pk:inPlan ?plan ;
+            pk:taskNumber ?number ; dcterms:title ?title } ORDER BY ?number""", {"plan": ox.NamedNode(f"{base}plan/{plan_id}")})
+        if not rows:
+            raise HTTPException(404, f"no plan {plan_id!r}")
+        return {"plan": plan_id, "total": len(rows), "tasks": rows[offset: offset + limit]}
+
+    @app.get("/tasks/{plan_id}/{number}", summary="A task with its units, targets, links and provenance",
+             responses={404: {"description": "unknown task"}})
+    def task(store: StoreDep, plan_id: Annotated[str, PathParam(pattern=ID, max_length=80)],
+             number: Annotated[int, PathParam(ge=1, le=100_000)]) -> dict[str, Any]:
+        node = ox.NamedNode(f"{base}plan/{plan_id}/task/{number}")
+        facts = _rows(store, "SELECT ?p ?o WHERE { ?t ?p ?o }", {"t": node})
+        if not facts:
+            raise HTTPException(404, f"no task {plan_id}/{number}")
+        out: dict[str, Any] = {"iri": node.value}
+        for fact in facts:
+            out.setdefault(fact["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], []).append(fact["o"])
+        return out
+
+    @app.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked")
+    def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
+               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
+        terms = [q[i: i + 2] for i in range(len(q) - 1)] if len(q) > 1 else [q]
+        rows = _rows(store, "SELECT ?task ?title ?text WHERE { ?task a pk:Task ; dcterms:title ?title ; pk:text ?text }")
+        scored = []
+        for row in rows:
+            hay = row["title"] + row["text"]
+            score = sum(hay.count(t) for t in terms) + (5 if q in hay else 0) + (5 if q in row["title"] else 0)
+            if score and all(t in hay for t in terms):
+                scored.append((score, row["task"], row["title"]))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return [{"task": t, "title": title, "score": s} for s, t, title in scored[:limit]]
+
+    @app.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples)",
+             responses={404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
+    def resource(request: Request, store: StoreDep, path: str) -> Response:
+        if not re.fullmatch(r"[A-Za-z0-9_./-]+", path):
+            raise HTTPException(404, f"no resource {path!r}")
+        iri = ox.NamedNode(f"{base}{path}")
+        # the resource's own statements, and those that point at it (but not a plan's hasTask list)
+        found = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?r ?p ?o . BIND(?r AS ?s) } UNION "
+                            "{ ?s ?p ?r . BIND(?r AS ?o) FILTER(?p != pk:hasTask) } }", {"r": iri})
+        triples = list(found) if isinstance(found, ox.QueryTriples) else []
+        if not triples:
+            raise HTTPException(404, f"no resource <{iri.value}>")
+        fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+        if fmt is None:
+            raise HTTPException(406, "Turtle, N-Triples, JSON-LD or RDF/XML")
+        body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                                             "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt])
+        return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+    @app.get("/dumps/plankg.nq", summary="The whole build as N-Quads", response_class=FileResponse)
+    def dump_nq() -> FileResponse:
+        if app.state.dump is None:
+            raise HTTPException(404, "no dump")
+        return FileResponse(app.state.dump, media_type="application/n-quads", filename="plankg.nq")
+
+    @app.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+    def void(store: StoreDep) -> JSONResponse:
+        total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+        return JSONResponse({
+            "@context": {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+                         "dcterms": "http://purl.org/dc/terms/"},
+            "@id": f"{base}dataset", "@type": ["void:Dataset", "dcat:Dataset"],
+            "dcterms:title": "plankg: Shenzhen business-environment plans", "void:triples": int(total),
+            "void:sparqlEndpoint": "/sparql",
+            "void:dataDump": "/dumps/plankg.nq", "void:uriSpace": base,
+            "dcterms:license": "https://creativecommons.org/publicdomain/zero/1.0/",
+            "void:subset": sorted(graphs),
+            "void:exampleResource": [f"{base}plan/sz-market-2024", f"{base}agency/sz-amr"],
+        })
+
+    return app
+
+
+def service_description(base: str, request: Request) -> bytes:
+    """A SPARQL 1.1 Service Description of the endpoint (Turtle)."""
+    endpoint = str(request.url).split("?")[0]
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>, <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
+        <http://www.w3.org/ns/formats/SPARQL_Results_CSV>, <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
+        <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
+        <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/RDF_XML> ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:defaultDataset [ a sd:Dataset ; void:uriSpace "{base}" ] .
+""".encode()

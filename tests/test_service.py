@@ -1,0 +1,155 @@
+"""The service on the embedded store: SPARQL protocol, guard, limits, REST and linked data."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from plankg.api.app import create_app
+from plankg.api.settings import Settings
+from plankg.graph.store import GraphStore
+from plankg.graph.workers import QueryPool
+
+SELECT = "SELECT ?t WHERE { ?t a <https://w3id.org/plankg/def#Plan> } ORDER BY ?t"
+
+
+class Canary(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:
+        Canary.hits += 1
+        self.send_response(200)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[int]:
+    server = HTTPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def client(build_dir: Path, store: GraphStore) -> Iterator[TestClient]:
+    settings = Settings(query_timeout=2.0, query_workers=2, max_rows=50, max_query_bytes=20_000)
+    pool = QueryPool(build_dir / "plankg.nq", size=2, timeout=2.0, max_rows=50, wait=3.0)
+    app = create_app(store, settings, pool=pool, dump=build_dir / "plankg.nq")
+    with TestClient(app) as test_client:
+        yield test_client
+    pool.close()
+
+
+@pytest.mark.parametrize("accept,media", [
+    (None, "application/sparql-results+json"), ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values;q=0.9, text/csv;q=0.1", "text/tab-separated-values")])
+def test_select_formats(client: TestClient, accept: str | None, media: str) -> None:
+    headers = {"accept": accept} if accept else {}
+    response = client.get("/sparql", params={"query": SELECT}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+    assert response.headers["vary"] == "Accept"
+    assert "sz-market-2024" in response.text
+
+
+def test_post_forms_and_construct(client: TestClient) -> None:
+    form = client.post("/sparql", data={"query": SELECT})
+    assert form.status_code == 200 and "sz-legal-2024" in form.text
+    direct = client.post("/sparql", content="CONSTRUCT WHERE { ?s a <https://w3id.org/plankg/def#Plan> }",
+                         headers={"content-type": "application/sparql-query", "accept": "application/n-triples"})
+    assert direct.status_code == 200 and direct.headers["content-type"].startswith("application/n-triples")
+    jsonld = client.get("/sparql", params={"query": "DESCRIBE <https://w3id.org/plankg/id/agency/sz-amr>"},
+                        headers={"accept": "application/ld+json"})
+    assert jsonld.status_code == 200 and "市市场监管局" in jsonld.text
+
+
+def test_protocol_errors(client: TestClient) -> None:
+    assert client.get("/sparql", params={"query": "SELEC nothing"}).status_code == 400
+    assert client.get("/sparql", params=[("query", SELECT), ("query", SELECT)]).status_code == 400
+    assert client.post("/sparql", content=SELECT, headers={"content-type": "text/plain"}).status_code == 400
+    assert client.post("/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}).status_code == 400
+    assert client.get("/sparql", params={"query": SELECT}, headers={"accept": "image/png"}).status_code == 406
+    description = client.get("/sparql")
+    assert description.status_code == 200 and "sd:Service" in description.text
+
+
+def test_guard_rejects_every_way_out(client: TestClient, canary: int) -> None:
+    url = f"http://127.0.0.1:{canary}/"
+    attacks = [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?x }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ SERVI\\u0043E <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        f"LOAD <{url}>",
+        "INSERT DATA { <a:b> <a:c> <a:d> }",
+        "SELECT * WHERE " + "{" * 2500 + " ?s ?p ?o " + "}" * 2500,
+    ]
+    for attack in attacks:
+        started = time.monotonic()
+        response = client.post("/sparql", data={"query": attack})
+        assert response.status_code in (400, 413), (attack[:60], response.status_code)
+        assert time.monotonic() - started < 4
+    big = client.post("/sparql", content="#" * (2 * 1024 * 1024), headers={"content-type": "application/sparql-query"})
+    assert big.status_code == 413
+    assert Canary.hits == 0
+
+
+def test_budget_cap_and_recovery(client: TestClient) -> None:
+    started = time.monotonic()
+    heavy = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    assert heavy.status_code == 503 and "longer than" in heavy.json()["detail"]
+    # a catastrophic-backtracking pattern over a cartesian product: within budget either way
+    regex = client.get("/sparql", params={"query": 'SELECT * WHERE { ?s ?p ?o . ?a ?b ?c . FILTER(REGEX(CONCAT(STR(?o), STR(?c)), "^(a+)+b$")) }'})
+    assert regex.status_code == 503
+    assert time.monotonic() - started < 2 * (2 + 2)
+    capped = client.get("/sparql", params={"query": "SELECT ?t WHERE { ?t a <https://w3id.org/plankg/def#Task> }"})
+    assert capped.status_code == 200 and capped.headers["x-result-truncated"].startswith("true")
+    assert capped.json()["truncated"] is True and len(capped.json()["results"]["bindings"]) == 50
+    time.sleep(2.5)  # the killed workers are replaced
+    started = time.monotonic()
+    cheap = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert cheap.status_code == 200 and time.monotonic() - started < 1
+
+
+def test_agency_lookup(client: TestClient) -> None:
+    found = client.get("/agencies", params={"name": "Market Regulation"}).json()
+    assert found[0]["id"] == "sz-amr"
+    agency = client.get("/agencies/sz-amr").json()
+    assert agency["name"] == "市市场监管局"
+    # 000 market tasks 1, 2, 4, 5, 6, 9, 10, 11, 12, 13 and 21 name 市市场监管局
+    assert agency["counts"]["sz-market-2023-2025"]["responsible"] == 11
+    renamed = client.get("/agencies/sz-gsdata-2024").json()
+    assert "sz-gsdata" in renamed["predecessors"]
+    assert any(t["via"] == "former name" for t in renamed["tasks"])
+    assert client.get("/agencies/NOT_AN_ID").status_code == 422
+    assert client.get("/agencies/no-such-agency").status_code == 404
+
+
+def test_rest_and_linked_data(client: TestClient) -> None:
+    assert len(client.get("/plans").json()) == 12
+    page = client.get("/plans/sz-pilot-batch1/tasks", params={"limit": 10, "offset": 190}).json()
+    assert page["total"] == 200 and page["tasks"][-1]["number"] == "200"
+    task = client.get("/tasks/sz-market-2024/6").json()
+    assert task["title"] == ["试行公平竞争集中审查"]
+    hits = client.get("/search", params={"q": "公平竞争委员会"}).json()
+    assert any(h["task"].endswith("sz-workpoints-2023/task/89") for h in hits)
+    turtle = client.get("/id/agency/sz-amr", headers={"accept": "text/turtle"})
+    assert turtle.status_code == 200 and "市市场监管局" in turtle.text
+    assert client.get("/id/agency/nothing-here").status_code == 404
+    assert client.get("/dumps/plankg.nq").status_code == 200
+    assert client.get("/.well-known/void").json()["void:triples"] > 10_000
