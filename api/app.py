@@ -232,6 +232,56 @@ def create_app(store: GraphStore, settings: Settings, pool: QueryPool | None = N
             { SELECT ?plan (COUNT(?t) AS ?tasks) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan }
             ?plan dcterms:title ?title . OPTIONAL { ?plan pk:declaredTaskCount ?declared } } ORDER BY ?plan""")
 
+    @app.get("/plans/{plan_id}", summary="A plan: title, period, counts, links, provenance",
+             responses={404: {"description": "unknown plan"}})
+    def plan(store: StoreDep, plan_id: Annotated[str, PathParam(pattern=ID, max_length=80)]) -> dict[str, Any]:
+        node = ox.NamedNode(f"{base}plan/{plan_id}")
+        facts = _rows(store, """SELECT ?p ?o WHERE { ?plan ?p ?o . FILTER(?p != pk:hasTask) }""", {"plan": node})
+        if not facts:
+            raise HTTPException(404, f"no plan {plan_id!r}")
+        out: dict[str, Any] = {"iri": node.value}
+        for fact in facts:
+            out.setdefault(fact["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], []).append(fact["o"])
+        out["tasks"] = len(_rows(store, "SELECT ?t WHERE { ?t a pk:Task ; pk:inPlan ?plan }", {"plan": node}))
+        return out
+
+    @app.get("/districts/{district_id}", summary="A district or zone, with the tasks that name it",
+             responses={404: {"description": "unknown district"}})
+    def district(store: StoreDep, district_id: Annotated[str, PathParam(pattern=ID, max_length=80)]) -> dict[str, Any]:
+        node = ox.NamedNode(f"{base}district/{district_id}")
+        names = _rows(store, "SELECT ?p ?v WHERE { ?d ?p ?v . VALUES ?p { skos:prefLabel skos:altLabel rdfs:label pk:divisionCode } }",
+                      {"d": node})
+        if not names:
+            raise HTTPException(404, f"no district {district_id!r}")
+        tasks = _rows(store, """SELECT ?task ?title WHERE { ?task pk:mentionsPlace ?d ; dcterms:title ?title } ORDER BY ?task""",
+                      {"d": node})
+        return {"iri": node.value, "names": names, "tasks": tasks}
+
+    @app.get("/indicators/{indicator_id}", summary="An indicator and its target trajectory",
+             responses={404: {"description": "unknown indicator"}})
+    def indicator(store: StoreDep, indicator_id: Annotated[str, PathParam(pattern=ID, max_length=80)]) -> dict[str, Any]:
+        from plankg.graph.store import named_query
+
+        node = ox.NamedNode(f"{base}indicator/{indicator_id}")
+        labels = _rows(store, "SELECT ?label WHERE { ?i rdfs:label ?label }", {"i": node})
+        if not labels:
+            raise HTTPException(404, f"no indicator {indicator_id!r}")
+        return {"iri": node.value, "labels": [r["label"] for r in labels],
+                "trajectory": _rows(store, named_query("target_trajectory"), {"indicator": node})}
+
+    @app.get("/targets", summary="Targets, filtered by year, plan or indicator")
+    def targets(store: StoreDep, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+                plan: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
+                indicator: Annotated[str | None, Query(pattern=ID, max_length=80)] = None) -> list[dict[str, str]]:
+        rows = _rows(store, """SELECT ?task ?plan ?indicator ?label ?comparator ?value ?unit ?year ?sourceText WHERE {
+            ?task pk:hasTarget ?t ; pk:inPlan ?plan . ?t pk:indicator ?indicator ; pk:comparator ?comparator ;
+            pk:value ?value ; pk:sourceText ?sourceText . ?indicator rdfs:label ?label . FILTER(LANG(?label) = "zh")
+            OPTIONAL { ?t pk:unit ?unit } OPTIONAL { ?t pk:targetYear ?year } } ORDER BY ?plan ?task""")
+        return [r for r in rows
+                if (year is None or r.get("year") == str(year))
+                and (plan is None or r["plan"] == f"{base}plan/{plan}")
+                and (indicator is None or r["indicator"] == f"{base}indicator/{indicator}")]
+
     @app.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged", responses={404: {"description": "unknown plan"}})
     def plan_tasks(store: StoreDep, plan_id: Annotated[str, PathParam(pattern=ID, max_length=80)],
                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:

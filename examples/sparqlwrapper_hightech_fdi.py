@@ -1,4 +1,4 @@
-from SPARQLWrapper import SPARQLWrapper, JSON
+from SPARQLWrapper import JSON, SPARQLWrapper
 
 sparql = SPARQLWrapper("http://127.0.0.1:8000/sparql")
 sparql.setReturnFormat(JSON)

@@ -153,3 +153,16 @@ def test_rest_and_linked_data(client: TestClient) -> None:
     assert client.get("/id/agency/nothing-here").status_code == 404
     assert client.get("/dumps/plankg.nq").status_code == 200
     assert client.get("/.well-known/void").json()["void:triples"] > 10_000
+
+
+def test_plan_district_indicator_and_targets(client: TestClient) -> None:
+    plan = client.get("/plans/sz-intl-2023-2025").json()
+    assert plan["tasks"] == 12 and plan["identifier"] == ["深办发〔2023〕12号"]
+    nanshan = client.get("/districts/nanshan").json()
+    assert any(n["v"] == "440305" for n in nanshan["names"])
+    trajectory = client.get("/indicators/hightech-fdi").json()["trajectory"]
+    assert [(t["year"], t["comparator"], t["value"]) for t in trajectory] == [
+        ("2023", "=", "3000000000"), ("2025", "≥", "4000000000")]
+    annex = client.get("/targets", params={"plan": "sz-intl-tasks-2023"}).json()
+    assert len(annex) == 24
+    assert client.get("/districts/none").status_code == 404
