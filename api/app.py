@@ -21,6 +21,7 @@ from plankg import __version__
 from plankg.api.settings import Settings
 from plankg.graph.analysis import find_agencies, responsibilities
 from plankg.graph.guard import QueryRejected, check_query
+from plankg.graph.remote import RemotePool, RemoteStore
 from plankg.graph.store import GraphStore
 from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryPool, QueryTimeout
 
@@ -88,7 +89,7 @@ def get_pool(request: Request) -> QueryPool:
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
-PoolDep = Annotated[QueryPool, Depends(get_pool)]
+PoolDep = Annotated[QueryPool, Depends(get_pool)]  # or the remote equivalents (same methods)
 
 
 def _rows(store: GraphStore, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, str]]:
@@ -96,12 +97,12 @@ def _rows(store: GraphStore, query: str, bindings: dict[str, Any] | None = None)
     return [dict(zip(table.variables, row, strict=True)) for row in table.rows]
 
 
-def create_app(store: GraphStore, settings: Settings, pool: QueryPool | None = None,
+def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryPool | RemotePool | None = None,
                dump: Path | None = None) -> FastAPI:
     """The service over one build.
 
     Args:
-        store: the build in the embedded store (REST, linked data).
+        store: the build in the embedded store, or a remote store (REST, linked data).
         settings: limits and the base IRI.
         pool: the SPARQL workers (default: a pool over ``dump``).
         dump: the build's ``plankg.nq`` (served under ``/dumps``).
@@ -327,7 +328,7 @@ def create_app(store: GraphStore, settings: Settings, pool: QueryPool | None = N
         # the resource's own statements, and those that point at it (but not a plan's hasTask list)
         found = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?r ?p ?o . BIND(?r AS ?s) } UNION "
                             "{ ?s ?p ?r . BIND(?r AS ?o) FILTER(?p != pk:hasTask) } }", {"r": iri})
-        triples = list(found) if isinstance(found, ox.QueryTriples) else []
+        triples = list(found) if isinstance(found, ox.QueryTriples | list) else []
         if not triples:
             raise HTTPException(404, f"no resource <{iri.value}>")
         fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES)

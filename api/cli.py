@@ -223,6 +223,15 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
     from plankg.api.app import create_app
 
     nquads = settings.build_dir / "plankg.nq"
+    if settings.sparql_endpoint:
+        from plankg.graph.remote import RemotePool, RemoteStore
+
+        remote = RemoteStore(settings.sparql_endpoint, settings.remote_timeout)
+        app = create_app(remote, settings, pool=RemotePool(remote, settings.max_rows),
+                         dump=nquads if nquads.exists() else None)
+        print(f"plankg serve: http://{host}:{port}/ over {settings.sparql_endpoint}", file=sys.stderr)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return EXIT_OK
     if not nquads.exists():
         print(f"plankg serve: no build in {settings.build_dir}; building first", file=sys.stderr)
         code = run_build(settings.sources_dir, settings.build_dir, settings.encoding)

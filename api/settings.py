@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         query_wait: how long a query waits for a free worker before 503.
         max_rows: the most rows or triples a SPARQL result carries (then marked truncated).
         max_query_bytes: the largest query accepted (413 above it).
+        sparql_endpoint: a remote SPARQL 1.1 endpoint holding the build (``plankg publish``
+            prepares it); empty means the embedded store.
+        remote_timeout: connect and read timeout of one request to the remote store, in seconds.
     """
 
     model_config = SettingsConfigDict(env_prefix="PLANKG_")
@@ -39,6 +42,8 @@ class Settings(BaseSettings):
     query_wait: float = 5.0
     max_rows: int = 10_000
     max_query_bytes: int = 100_000
+    sparql_endpoint: str | None = None
+    remote_timeout: float = 10.0
 
 
 @cache

@@ -1,7 +1,13 @@
-"""The service on the embedded store: SPARQL protocol, guard, limits, REST and linked data."""
+"""The service: SPARQL protocol, guard, limits, REST and linked data — the same tests on the
+embedded store and on a real Oxigraph server (the ``oxigraph`` package's binary) started here
+on 127.0.0.1 with the build loaded as ``plankg.graph.remote`` prepares it."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
 from plankg.api.settings import Settings
+from plankg.graph.remote import RemotePool, RemoteStore, merged_ntriples
 from plankg.graph.store import GraphStore
 from plankg.graph.workers import QueryPool
 
@@ -41,11 +48,48 @@ def canary() -> Iterator[int]:
     server.shutdown()
 
 
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    assert Path(found).exists(), "the oxigraph server (PyPI package oxigraph) is a dev dependency"
+    return found
+
+
 @pytest.fixture(scope="module")
-def client(build_dir: Path, store: GraphStore) -> Iterator[TestClient]:
-    settings = Settings(query_timeout=2.0, query_workers=2, max_rows=50, max_query_bytes=20_000)
-    pool = QueryPool(build_dir / "plankg.nq", size=2, timeout=2.0, max_rows=50, wait=3.0)
-    app = create_app(store, settings, pool=pool, dump=build_dir / "plankg.nq")
+def oxigraph_endpoint(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on 127.0.0.1 holding the build (named graphs + their merge)."""
+    folder = tmp_path_factory.mktemp("oxigraph")
+    merged = merged_ntriples(build_dir / "plankg.nq", folder / "merged.nt")
+    binary = oxigraph_binary()
+    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(build_dir / "plankg.nq"),
+                    "--file", str(merged)], check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "serve-read-only", "--location", str(folder / "db"),
+                               "--bind", f"127.0.0.1:{port}", "--timeout-s", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as attempt:
+            if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/query"
+    server.kill()
+    server.wait(10)
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph"])
+def client(request: pytest.FixtureRequest, build_dir: Path, store: GraphStore) -> Iterator[TestClient]:
+    settings = Settings(query_timeout=2.0, query_workers=2, max_rows=50, max_query_bytes=20_000,
+                        remote_timeout=2.0)
+    if request.param == "embedded":
+        backend: GraphStore | RemoteStore = store
+        pool: QueryPool | RemotePool = QueryPool(build_dir / "plankg.nq", size=2, timeout=2.0, max_rows=50, wait=3.0)
+    else:
+        backend = RemoteStore(request.getfixturevalue("oxigraph_endpoint"), timeout=2.0)
+        pool = RemotePool(backend, max_rows=50)
+    app = create_app(backend, settings, pool=pool, dump=build_dir / "plankg.nq")
     with TestClient(app) as test_client:
         yield test_client
     pool.close()

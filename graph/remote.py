@@ -1,0 +1,137 @@
+"""A remote SPARQL 1.1 endpoint as the store: the same ``select``/``query`` as the embedded
+:class:`~plankg.graph.store.GraphStore`, through SPARQLWrapper with explicit timeouts.
+
+The remote store must hold the build as :func:`publish_files` prepares it: every named graph,
+and their merge in the default graph (so a triple two sources state is seen once, as with the
+embedded store). Values are bound with :func:`~plankg.graph.store.bind_values` (pyoxigraph
+terms, escaped by the library), never pasted into the text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from plankg.graph.store import PREFIXES, QueryTable, bind_values
+from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryResult, QueryTimeout
+
+__all__ = ["RemotePool", "RemoteStore", "merged_ntriples"]
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def merged_ntriples(nquads: Path, target: Path) -> Path:
+    """Write the merge of a build's named graphs as N-Triples (for the remote default graph)."""
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+    ox.serialize(triples, output=str(target), format=ox.RdfFormat.N_TRIPLES)
+    return target
+
+
+def _term(binding: dict[str, str]) -> Any:
+    if binding["type"] == "uri":
+        return ox.NamedNode(binding["value"])
+    if binding["type"] == "bnode":
+        return ox.BlankNode(binding["value"])
+    if "xml:lang" in binding:
+        return ox.Literal(binding["value"], language=binding["xml:lang"])
+    if "datatype" in binding:
+        return ox.Literal(binding["value"], datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(binding["value"])
+
+
+class RemoteStore:
+    """A SPARQL endpoint read through SPARQLWrapper.
+
+    Args:
+        endpoint: the query endpoint URL.
+        timeout: connect-and-read timeout of one request, in seconds.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 10.0) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def _request(self, sparql: str, accept: str) -> bytes:
+        import socket
+        import urllib.error
+
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        wrapper = SPARQLWrapper(self.endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(max(1, self.timeout)))
+        wrapper.setOnlyConneg(True)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        wrapper.setQuery(_PROLOGUE + sparql)
+        try:
+            response = wrapper.query().response
+            body: bytes = response.read()
+            return body
+        except TimeoutError as exc:
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s: the remote store did not answer") from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s: the remote store did not answer") from exc
+            raise QueryBusy(f"the remote store is unreachable: {exc.reason}") from exc
+        except SPARQLWrapperException as exc:
+            raise QueryFailed(f"the remote store refused the query: {exc}") from exc
+
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
+        """Run a query: a list of pyoxigraph triples for CONSTRUCT/DESCRIBE, a bool for ASK, the
+        SPARQL JSON document for SELECT."""
+        if bindings:
+            sparql = bind_values(sparql, bindings)
+        head = sparql.lstrip().upper()
+        if head.startswith(("CONSTRUCT", "DESCRIBE")):
+            body = self._request(sparql, "application/n-triples")
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        document = json.loads(self._request(sparql, "application/sparql-results+json"))
+        if "boolean" in document:
+            return bool(document["boolean"])
+        return document
+
+    def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
+        """Run a SELECT query and return its rows as strings."""
+        document = self.query(sparql, bindings)
+        variables = tuple(document["head"]["vars"])
+        rows = tuple(tuple(b[v]["value"] if v in b else "" for v in variables)
+                     for b in document["results"]["bindings"])
+        return QueryTable(variables, rows)
+
+
+class RemotePool:
+    """The public endpoint's queries forwarded to the remote store (which enforces its own
+    timeout); SELECT results are capped at ``max_rows`` like the embedded workers'."""
+
+    def __init__(self, store: RemoteStore, max_rows: int = 10_000) -> None:
+        self.store = store
+        self.max_rows = max_rows
+
+    def run(self, text: str, fmt: str, default_graphs: tuple[str, ...] = (),
+            named_graphs: tuple[str, ...] = ()) -> QueryResult:
+        """Forward a checked query; the answer in the requested format."""
+        del default_graphs, named_graphs  # the guard admits only the build's own graphs
+        graph_query = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
+        body = self.store._request(text, FORMATS[fmt])
+        if graph_query or fmt != "json":
+            return QueryResult(body, FORMATS[fmt], False, 0)
+        document = json.loads(body)
+        if "results" not in document:
+            return QueryResult(body, FORMATS[fmt], False, 1)
+        bindings = document["results"]["bindings"]
+        truncated = len(bindings) > self.max_rows
+        if truncated:
+            document["results"]["bindings"] = bindings[: self.max_rows]
+            document["truncated"] = True
+        return QueryResult(json.dumps(document, ensure_ascii=False).encode("utf-8"), FORMATS[fmt],
+                           truncated, min(len(bindings), self.max_rows))
+
+    def close(self) -> None:
+        """Nothing to stop."""
