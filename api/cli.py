@@ -250,6 +250,24 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
     return EXIT_OK
 
 
+def run_publish(nquads: Path, endpoint: str, timeout: float) -> int:
+    """Publish a build to a remote store (Graph Store Protocol, then an atomic swap)."""
+    from plankg.graph.remote import publish_build
+    from plankg.graph.workers import QueryFailed
+
+    if not nquads.exists():
+        print(f"plankg publish: error: {nquads} does not exist (run plankg build)", file=sys.stderr)
+        return EXIT_ERROR
+    base = endpoint.rstrip("/")
+    try:
+        graphs = publish_build(nquads, f"{base}/store", f"{base}/update", timeout)
+    except QueryFailed as exc:
+        print(f"plankg publish: error: {exc}; the previous version is untouched", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"published {len(graphs)} named graphs and their merge to {base} (query at {base}/query)")
+    return EXIT_OK
+
+
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Rows as an aligned text table (wide characters count double).
 
@@ -306,6 +324,12 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--host", default=settings.host, help=f"default {settings.host}")
     serve.add_argument("--port", type=int, default=settings.port, help=f"default {settings.port}")
 
+    publish = sub.add_parser("publish", help="load the build into a remote store (Graph Store Protocol)")
+    publish.add_argument("--endpoint", required=True,
+                         help="the store's base URL; /store (GSP) and /update are used, as on Oxigraph")
+    publish.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
+    publish.add_argument("--timeout", type=float, default=60.0)
+
     diff = sub.add_parser("diff", help="compare two plans: measures carried over, new, dropped")
     diff.add_argument("plan_a", help="a plan slug, e.g. sz-market-2024")
     diff.add_argument("plan_b", help="a plan slug, e.g. sz-market-2023-2025")
@@ -326,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_query(text, args.data, args.format)
     if args.command == "agency":
         return run_agency(args.name, args.data, args.format)
+    if args.command == "publish":
+        return run_publish(args.data, args.endpoint, args.timeout)
     if args.command == "serve":
         return run_serve(settings, args.host, args.port)
     if args.command == "diff":

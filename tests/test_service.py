@@ -210,3 +210,32 @@ def test_plan_district_indicator_and_targets(client: TestClient) -> None:
     annex = client.get("/targets", params={"plan": "sz-intl-tasks-2023"}).json()
     assert len(annex) == 24
     assert client.get("/districts/none").status_code == 404
+
+
+def test_publish_to_a_writable_oxigraph_server(build_dir: Path, tmp_path: Path) -> None:
+    from plankg.api.cli import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"),
+                               "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        assert main(["publish", "--endpoint", base, "--data", str(build_dir / "plankg.nq")]) == 0
+        remote = RemoteStore(f"{base}/query", timeout=10)
+        assert remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?t a pk:Task }").rows == (("630",),)
+        # publishing again replaces, it does not add
+        assert main(["publish", "--endpoint", base, "--data", str(build_dir / "plankg.nq")]) == 0
+        assert remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?t a pk:Task }").rows == (("630",),)
+        staging = remote.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRENDS(STR(?g), '--staging')) }")
+        assert staging.rows == (("0",),)
+    finally:
+        server.kill()
+        server.wait(10)
