@@ -250,7 +250,8 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
     return EXIT_OK
 
 
-def run_publish(nquads: Path, endpoint: str, timeout: float) -> int:
+def run_publish(nquads: Path, endpoint: str, timeout: float, graph_store: str | None = None,
+                update: str | None = None) -> int:
     """Publish a build to a remote store (Graph Store Protocol, then an atomic swap)."""
     from plankg.graph.remote import publish_build
     from plankg.graph.workers import QueryFailed
@@ -260,7 +261,7 @@ def run_publish(nquads: Path, endpoint: str, timeout: float) -> int:
         return EXIT_ERROR
     base = endpoint.rstrip("/")
     try:
-        graphs = publish_build(nquads, f"{base}/store", f"{base}/update", timeout)
+        graphs = publish_build(nquads, graph_store or f"{base}/store", update or f"{base}/update", timeout)
     except QueryFailed as exc:
         print(f"plankg publish: error: {exc}; the previous version is untouched", file=sys.stderr)
         return EXIT_ERROR
@@ -328,6 +329,8 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     publish.add_argument("--endpoint", required=True,
                          help="the store's base URL; /store (GSP) and /update are used, as on Oxigraph")
     publish.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
+    publish.add_argument("--graph-store", help="the Graph Store Protocol URL (default: ENDPOINT/store)")
+    publish.add_argument("--update", help="the SPARQL Update URL (default: ENDPOINT/update)")
     publish.add_argument("--timeout", type=float, default=60.0)
 
     diff = sub.add_parser("diff", help="compare two plans: measures carried over, new, dropped")
@@ -351,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "agency":
         return run_agency(args.name, args.data, args.format)
     if args.command == "publish":
-        return run_publish(args.data, args.endpoint, args.timeout)
+        return run_publish(args.data, args.endpoint, args.timeout, args.graph_store, args.update)
     if args.command == "serve":
         return run_serve(settings, args.host, args.port)
     if args.command == "diff":
