@@ -329,6 +329,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         found = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?r ?p ?o . BIND(?r AS ?s) } UNION "
                             "{ ?s ?p ?r . BIND(?r AS ?o) FILTER(?p != pk:hasTask) } }", {"r": iri})
         triples = list(found) if isinstance(found, ox.QueryTriples | list) else []
+        del found  # pyoxigraph results may not be dropped on another thread (an error's traceback would)
         if not triples:
             raise HTTPException(404, f"no resource <{iri.value}>")
         fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES)
