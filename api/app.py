@@ -186,6 +186,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
 
         return await run_in_threadpool(sparql_response, request, pool, queries[0], defaults, named)
 
+    @app.get("/sparql/examples", summary="Example queries for researchers (each with what it asks)")
+    def sparql_examples() -> list[dict[str, str]]:
+        return example_queries()
+
     @app.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial")
     def agencies(store: StoreDep, name: Annotated[str, Query(min_length=1, max_length=100)]) -> list[dict[str, Any]]:
         return [{"id": iri.rsplit("/", 1)[-1], "iri": iri, "name": label, "exact": exact}
@@ -332,9 +336,12 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         del found  # pyoxigraph results may not be dropped on another thread (an error's traceback would)
         if not triples:
             raise HTTPException(404, f"no resource <{iri.value}>")
-        fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+        fmt = negotiate(request.headers.get("accept"), {**GRAPH_TYPES, "html": "text/html"})
         if fmt is None:
-            raise HTTPException(406, "Turtle, N-Triples, JSON-LD or RDF/XML")
+            raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML")
+        if fmt == "html":
+            return Response(resource_html(iri.value, triples), media_type="text/html; charset=utf-8",
+                            headers={"Vary": "Accept"})
         body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                                              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt])
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
@@ -344,6 +351,14 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         if app.state.dump is None:
             raise HTTPException(404, "no dump")
         return FileResponse(app.state.dump, media_type="application/n-quads", filename="plankg.nq")
+
+    @app.get("/dumps/plankg.ttl", summary="The merged graph as Turtle")
+    def dump_ttl(store: StoreDep) -> Response:
+        return Response(merged_dump(app, store, "turtle"), media_type=FORMATS["turtle"])
+
+    @app.get("/dumps/plankg.jsonld", summary="The merged graph as JSON-LD")
+    def dump_jsonld(store: StoreDep) -> Response:
+        return Response(merged_dump(app, store, "jsonld"), media_type=FORMATS["jsonld"])
 
     @app.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
     def void(store: StoreDep) -> JSONResponse:
@@ -378,3 +393,46 @@ def service_description(base: str, request: Request) -> bytes:
     sd:feature sd:UnionDefaultGraph ;
     sd:defaultDataset [ a sd:Dataset ; void:uriSpace "{base}" ] .
 """.encode()
+
+
+def example_queries() -> list[dict[str, str]]:
+    """The example queries shipped in ``plankg.api/queries``: name, what each asks, text."""
+    from importlib import resources
+
+    out = []
+    for entry in sorted(resources.files("plankg.api").joinpath("queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            text = entry.read_text(encoding="utf-8")
+            asks = " ".join(line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#"))
+            out.append({"name": entry.name.removesuffix(".rq"), "asks": asks, "query": text})
+    return out
+
+
+def merged_dump(app: FastAPI, store: GraphStore, fmt: str) -> bytes:
+    """The merged graph serialized once per format and kept."""
+    cache: dict[str, bytes] = app.state.__dict__.setdefault("dumps", {})
+    if fmt not in cache:
+        found = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        triples = list(found) if isinstance(found, ox.QueryTriples | list) else []
+        del found
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD
+        cache[fmt] = ox.serialize(sorted(triples, key=str), format=rdf_format) or b""
+    return cache[fmt]
+
+
+def resource_html(iri: str, triples: list[Any]) -> bytes:
+    """A plain HTML view of a resource's statements (the full pages come with the web interface)."""
+    from html import escape
+
+    def cell(term: Any) -> str:
+        if isinstance(term, ox.NamedNode):
+            href = term.value.replace("https://w3id.org/plankg/id/", "/id/")
+            return f'<a href="{escape(href)}">{escape(term.value)}</a>'
+        lang = f' lang="{escape(term.language)}"' if getattr(term, "language", None) else ""
+        return f"<span{lang}>{escape(term.value)}</span>"
+
+    rows = "".join(f"<tr><td>{cell(t.subject)}</td><td>{cell(t.predicate)}</td><td>{cell(t.object)}</td></tr>"
+                   for t in sorted(triples, key=str))
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{escape(iri)}</title></head>'
+            f"<body><main><h1>{escape(iri)}</h1><table><thead><tr><th>subject</th><th>predicate</th>"
+            f"<th>object</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>").encode()

@@ -239,3 +239,20 @@ def test_publish_to_a_writable_oxigraph_server(build_dir: Path, tmp_path: Path) 
     finally:
         server.kill()
         server.wait(10)
+
+
+def test_example_queries_run_on_the_endpoint(client: TestClient) -> None:
+    examples = client.get("/sparql/examples").json()
+    assert len(examples) >= 5 and all(e["asks"] for e in examples)
+    for example in examples:
+        response = client.post("/sparql", data={"query": example["query"]})
+        assert response.status_code == 200, (example["name"], response.text)
+        assert response.json()["results"]["bindings"], example["name"]
+
+
+def test_dumps_and_html(client: TestClient) -> None:
+    turtle = client.get("/dumps/plankg.ttl")
+    assert turtle.status_code == 200 and "市市场监管局" in turtle.text
+    assert client.get("/dumps/plankg.jsonld").status_code == 200
+    page = client.get("/id/plan/sz-market-2024/task/6", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "试行公平竞争集中审查" in page.text
