@@ -31,6 +31,21 @@ ID = r"^[a-z0-9][a-z0-9-]*$"
 RESULT_TYPES = {"json": FORMATS["json"], "xml": FORMATS["xml"], "csv": FORMATS["csv"], "tsv": FORMATS["tsv"]}
 GRAPH_TYPES = {"turtle": FORMATS["turtle"], "ntriples": FORMATS["ntriples"], "jsonld": FORMATS["jsonld"],
                "rdfxml": FORMATS["rdfxml"]}
+SPARQL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "results (SPARQL results or RDF, by content negotiation); without a query, "
+                         "the service description in Turtle",
+          "content": {media: {"schema": {"type": "string"}} for media in FORMATS.values()}},
+    400: {"description": "bad query: syntax, update, SERVICE, foreign FROM, nesting, several queries"},
+    406: {"description": "no acceptable result format"},
+    413: {"description": "query too large"},
+    503: {"description": "over the time budget, or every query worker busy"},
+}
+SPARQL_BODY = {"requestBody": {"required": True, "content": {
+    "application/sparql-query": {"schema": {"type": "string"}},
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["query"],
+        "properties": {"query": {"type": "string"}, "default-graph-uri": {"type": "string"},
+                       "named-graph-uri": {"type": "string"}}}}}}}
 ALIASES = {"application/json": "json", "text/xml": "xml", "application/xml": "xml",
            "text/plain": "ntriples", "application/x-turtle": "turtle"}
 
@@ -149,8 +164,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     @app.get("/sparql", summary="SPARQL 1.1 query (GET); no query gives the service description",
-             responses={400: {"description": "bad query"}, 406: {"description": "no acceptable format"},
-                        413: {"description": "query too large"}, 503: {"description": "over budget or busy"}})
+             responses=SPARQL_RESPONSES)
     def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
                    default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
                    named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
@@ -159,8 +173,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         return sparql_response(request, pool, query[0] if query else None, default_graph_uri, named_graph_uri)
 
     @app.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)",
-              responses={400: {"description": "bad query"}, 406: {"description": "no acceptable format"},
-                         413: {"description": "query too large"}, 503: {"description": "over budget or busy"}})
+              responses=SPARQL_RESPONSES, openapi_extra=SPARQL_BODY)
     async def sparql_post(request: Request, pool: PoolDep) -> Response:
         body = await request.body()
         if len(body) > settings.max_query_bytes:
@@ -323,8 +336,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [{"task": t, "title": title, "score": s} for s, t, title in scored[:limit]]
 
-    @app.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples)",
-             responses={404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
+    @app.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples, RDF/XML, HTML)",
+             responses={200: {"content": {m: {"schema": {"type": "string"}} for m in
+                                          (*GRAPH_TYPES.values(), "text/html")}},
+                        404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
     def resource(request: Request, store: StoreDep, path: str) -> Response:
         if not re.fullmatch(r"[A-Za-z0-9_./-]+", path):
             raise HTTPException(404, f"no resource {path!r}")
@@ -346,17 +361,21 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
                                              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt])
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
-    @app.get("/dumps/plankg.nq", summary="The whole build as N-Quads", response_class=FileResponse)
+    @app.get("/dumps/plankg.nq", summary="The whole build as N-Quads", response_class=FileResponse,
+             responses={200: {"content": {"application/n-quads": {"schema": {"type": "string"}}}},
+                        404: {"description": "no dump"}})
     def dump_nq() -> FileResponse:
         if app.state.dump is None:
             raise HTTPException(404, "no dump")
         return FileResponse(app.state.dump, media_type="application/n-quads", filename="plankg.nq")
 
-    @app.get("/dumps/plankg.ttl", summary="The merged graph as Turtle")
+    @app.get("/dumps/plankg.ttl", summary="The merged graph as Turtle",
+             responses={200: {"content": {"text/turtle": {"schema": {"type": "string"}}}}})
     def dump_ttl(store: StoreDep) -> Response:
         return Response(merged_dump(app, store, "turtle"), media_type=FORMATS["turtle"])
 
-    @app.get("/dumps/plankg.jsonld", summary="The merged graph as JSON-LD")
+    @app.get("/dumps/plankg.jsonld", summary="The merged graph as JSON-LD",
+             responses={200: {"content": {"application/ld+json": {"schema": {"type": "array", "items": {"type": "object"}}}}}})
     def dump_jsonld(store: StoreDep) -> Response:
         return Response(merged_dump(app, store, "jsonld"), media_type=FORMATS["jsonld"])
 
