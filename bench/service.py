@@ -1,0 +1,157 @@
+"""Benchmark of the service over HTTP on loopback: the agency lookup and five representative
+SPARQL queries, median and p99 latency and requests/s, side by side with the same queries sent
+to an Oxigraph server holding the same build and (if installed) to rdflib-endpoint serving it.
+Prints a table; never fails on a time. Every server is started here on 127.0.0.1 and stopped.
+
+Usage: ``python bench/service.py [--build build] [--requests 200] [--skip-rdflib]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+QUERIES = {
+    "tasks per plan": """PREFIX pk: <https://w3id.org/plankg/def#>
+SELECT ?plan (COUNT(?t) AS ?n) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan""",
+    "lead units": """PREFIX pk: <https://w3id.org/plankg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?name (COUNT(?t) AS ?n) WHERE { ?t pk:leadAgency/skos:prefLabel ?name } GROUP BY ?name ORDER BY DESC(?n) LIMIT 10""",
+    "targets 2025": """PREFIX pk: <https://w3id.org/plankg/def#>
+SELECT ?t ?v WHERE { ?x pk:hasTarget ?t . ?t pk:value ?v ; pk:targetYear "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> }""",
+    "former names": """PREFIX pk: <https://w3id.org/plankg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?t WHERE { ?a skos:prefLabel "市政务服务和数据管理局"@zh . ?h pk:replacedBy* ?a . ?t pk:responsibleAgency ?h }""",
+    "text search": """PREFIX pk: <https://w3id.org/plankg/def#>
+SELECT ?t WHERE { ?t pk:text ?x FILTER(CONTAINS(?x, "公平竞争")) }""",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as attempt:
+            if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def timed(url: str, body: bytes | None, headers: dict[str, str], count: int) -> dict[str, float]:
+    """Median and p99 latency (ms) and requests/s of ``count`` sequential requests."""
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(count):
+        t = time.perf_counter()
+        request = urllib.request.Request(url, data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+        latencies.append((time.perf_counter() - t) * 1000)
+    total = time.perf_counter() - started
+    latencies.sort()
+    return {"median_ms": statistics.median(latencies),
+            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+            "req_per_s": count / total}
+
+
+def sparql(url: str, query: str, count: int) -> dict[str, float]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    return timed(url, body, {"Content-Type": "application/x-www-form-urlencoded",
+                             "Accept": "application/sparql-results+json"}, count)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--skip-rdflib", action="store_true")
+    args = parser.parse_args(argv)
+    nquads = (args.build / "plankg.nq").resolve()
+    if not nquads.exists():
+        subprocess.run([sys.executable, "-m", "plankg.api.cli", "build", "--out", str(args.build), "--quiet"],
+                       check=True)
+    bindir = Path(sys.executable).parent
+    processes: list[subprocess.Popen[bytes]] = []
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        port = free_port()
+        env = {**os.environ, "PLANKG_BUILD_DIR": str(args.build.resolve()), "PLANKG_QUERY_WORKERS": "2"}
+        processes.append(subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for(port)
+        plankg = f"http://127.0.0.1:{port}"
+        results["plankg"] = {"agency lookup": timed(f"{plankg}/agencies/sz-amr", None, {}, args.requests)}
+        for name, query in QUERIES.items():
+            results["plankg"][name] = sparql(f"{plankg}/sparql", query, args.requests)
+
+        from plankg.graph.remote import merged_ntriples
+
+        folder = Path(tempfile.mkdtemp(prefix="plankg-bench-"))
+        oxigraph = shutil.which("oxigraph") or str(bindir / "oxigraph")
+        subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(nquads), "--file",
+                        str(merged_ntriples(nquads, folder / "merged.nt"))], check=True, capture_output=True)
+        ox_port = free_port()
+        processes.append(subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"),
+                                           "--bind", f"127.0.0.1:{ox_port}"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for(ox_port)
+        results["oxigraph server"] = {name: sparql(f"http://127.0.0.1:{ox_port}/query", q, args.requests)
+                                      for name, q in QUERIES.items()}
+
+        if not args.skip_rdflib:
+            try:
+                import rdflib_endpoint  # noqa: F401
+            except ImportError:
+                print("rdflib-endpoint is not installed: pip install rdflib-endpoint to compare", file=sys.stderr)
+            else:
+                rdf_port = free_port()
+                script = (
+                    "import sys, uvicorn; from rdflib import Dataset, Graph; from rdflib_endpoint import SparqlEndpoint\n"
+                    f"d = Dataset(); d.parse({str(nquads)!r}, format='nquads'); g = Graph()\n"
+                    "for s, p, o, _ in d.quads(): g.add((s, p, o))\n"
+                    f"uvicorn.run(SparqlEndpoint(graph=g), host='127.0.0.1', port={rdf_port}, log_level='error')\n")
+                processes.append(subprocess.Popen([sys.executable, "-c", script],
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                wait_for(rdf_port, 120)
+                small = max(5, args.requests // 10)  # rdflib is slow: fewer requests
+                results["rdflib-endpoint"] = {name: sparql(f"http://127.0.0.1:{rdf_port}/", q, small)
+                                              for name, q in QUERIES.items()}
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait(10)
+
+    names = ["agency lookup", *QUERIES]
+    print(f"service benchmark: {args.requests} sequential requests each, loopback, medians and p99 in ms")
+    header = f"{'request':<16}" + "".join(f"{system:>34}" for system in results)
+    print(header)
+    for name in names:
+        line = f"{name:<16}"
+        for system in results:
+            figure = results[system].get(name)
+            line += (f"{figure['median_ms']:>10.2f} {figure['p99_ms']:>10.2f} {figure['req_per_s']:>10.0f}/s"
+                     if figure else f"{'-':>34}")
+        print(line)
+    out = args.build / "bench-service.json"
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"figures written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
