@@ -16,10 +16,13 @@ import pyoxigraph as ox
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
+from markupsafe import Markup
 
 from plankg import __version__
 from plankg.api.settings import Settings
+from plankg.api.web import install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities
+from plankg.graph.browse import search_tasks
 from plankg.graph.guard import QueryRejected, check_query
 from plankg.graph.remote import RemotePool, RemoteStore
 from plankg.graph.store import GraphStore
@@ -133,7 +136,8 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     base = settings.base_iri
     graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     app.state.graphs = graphs
-
+    install_web(app, settings.assets_dir, example_queries)
+    sources_dir = settings.sources_dir or _vendored_sources()
 
     def sparql_response(request: Request, pool: QueryPool, query: str | None,
                         default_graphs: list[str], named_graphs: list[str]) -> Response:
@@ -325,22 +329,15 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     @app.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked")
     def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
-        terms = [q[i: i + 2] for i in range(len(q) - 1)] if len(q) > 1 else [q]
-        rows = _rows(store, "SELECT ?task ?title ?text WHERE { ?task a pk:Task ; dcterms:title ?title ; pk:text ?text }")
-        scored = []
-        for row in rows:
-            hay = row["title"] + row["text"]
-            score = sum(hay.count(t) for t in terms) + (5 if q in hay else 0) + (5 if q in row["title"] else 0)
-            if score and all(t in hay for t in terms):
-                scored.append((score, row["task"], row["title"]))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        return [{"task": t, "title": title, "score": s} for s, t, title in scored[:limit]]
+        return [{"task": hit["task"], "title": hit["title"], "score": hit["score"]}
+                for hit in search_tasks(store, q, limit)]
 
     @app.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples, RDF/XML, HTML)",
              responses={200: {"content": {m: {"schema": {"type": "string"}} for m in
                                           (*GRAPH_TYPES.values(), "text/html")}},
                         404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
-    def resource(request: Request, store: StoreDep, path: str) -> Response:
+    def resource(request: Request, store: StoreDep, path: str,
+                 lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> Response:
         if not re.fullmatch(r"[A-Za-z0-9_./-]+", path):
             raise HTTPException(404, f"no resource {path!r}")
         iri = ox.NamedNode(f"{base}{path}")
@@ -355,8 +352,12 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         if fmt is None:
             raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML")
         if fmt == "html":
-            return Response(resource_html(iri.value, triples), media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept"})
+            page = render_resource_page(request, store, base, path, lang, sources_dir)
+            if page is not None:
+                return page
+            rows = [(resource_cell(t.subject), resource_cell(t.predicate), resource_cell(t.object))
+                    for t in sorted(triples, key=str)]
+            return render_statements(request, iri.value, rows, lang)
         body = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                                              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt])
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
@@ -439,19 +440,18 @@ def merged_dump(app: FastAPI, store: GraphStore, fmt: str) -> bytes:
     return cache[fmt]
 
 
-def resource_html(iri: str, triples: list[Any]) -> bytes:
-    """A plain HTML view of a resource's statements (the full pages come with the web interface)."""
+def resource_cell(term: Any) -> Markup:
+    """One term of a statement as HTML: instance IRIs link to their page on this site."""
     from html import escape
 
-    def cell(term: Any) -> str:
-        if isinstance(term, ox.NamedNode):
-            href = term.value.replace("https://w3id.org/plankg/id/", "/id/")
-            return f'<a href="{escape(href)}">{escape(term.value)}</a>'
-        lang = f' lang="{escape(term.language)}"' if getattr(term, "language", None) else ""
-        return f"<span{lang}>{escape(term.value)}</span>"
+    if isinstance(term, ox.NamedNode):
+        href = "/id/" + term.value.split("/id/", 1)[1] if "/id/" in term.value else term.value
+        return Markup(f'<a href="{escape(href)}">{escape(term.value)}</a>')
+    lang = f' lang="{escape(term.language)}"' if getattr(term, "language", None) else ""
+    return Markup(f"<span{lang}>{escape(term.value)}</span>")
 
-    rows = "".join(f"<tr><td>{cell(t.subject)}</td><td>{cell(t.predicate)}</td><td>{cell(t.object)}</td></tr>"
-                   for t in sorted(triples, key=str))
-    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{escape(iri)}</title></head>'
-            f"<body><main><h1>{escape(iri)}</h1><table><thead><tr><th>subject</th><th>predicate</th>"
-            f"<th>object</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>").encode()
+
+def _vendored_sources() -> Path:
+    from plankg.loaders import default_corpus
+
+    return default_corpus()

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +44,31 @@ def report(build_dir: Path) -> dict:
 def store(build_dir: Path) -> GraphStore:
     """The build loaded into the embedded store."""
     return GraphStore.from_nquads(build_dir / "plankg.nq")
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``plankg serve`` on the test build, in its own process on a free loopback port: its URL.
+
+    The front-end libraries come from the repository's ``node_modules`` (``npm ci``).
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PLANKG_BUILD_DIR": str(build_dir), "PLANKG_ASSETS_DIR": str(REPO / "node_modules")}
+    server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=tmp_path_factory.mktemp("serve"))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if server.poll() is not None:
+                raise RuntimeError(f"plankg serve exited with {server.returncode}")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.kill()
+        server.wait(10)

@@ -1,0 +1,223 @@
+"""The web interface: HTML pages over the same store as the API, in Chinese and English.
+
+Pages are Jinja2 templates (``api/templates``, autoescaped) filled from
+:mod:`plankg.graph.browse`; interface text comes from the message catalogue
+``api/messages.json``; labels come from the graph (``@zh``, with ``@en`` beside them). The
+front-end libraries (YASGUI, Chart.js) are npm dependencies (``package.json``) served from the
+installed ``node_modules`` folder by this app, never from a CDN. The language is in the URL
+(``?lang=en``; Chinese is the default).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from plankg.graph import browse
+from plankg.graph.store import GraphStore
+
+__all__ = ["ASSETS", "LANGUAGES", "highlight", "install_web", "render_resource_page"]
+
+LANGUAGES = ("zh", "en")
+#: URL prefix → folder inside node_modules (see package.json)
+ASSETS = {"yasgui": "@zazuko/yasgui/build", "chartjs": "chart.js/dist"}
+HTML_404 = {404: {"description": "unknown resource", "content": {"text/html": {}}}}
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    """The interface text: key → {language → text}."""
+    text = (resources.files("plankg.api") / "messages.json").read_text(encoding="utf-8")
+    catalogue: dict[str, dict[str, str]] = json.loads(text)
+    return catalogue
+
+
+@cache
+def templates() -> Environment:
+    """The Jinja2 environment of the page templates (autoescaping on)."""
+    folder = Path(str(resources.files("plankg.api") / "templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["local"] = browse.local_id
+    return env
+
+
+def highlight(text: str, query: str, width: int = 80) -> Markup:
+    """An escaped excerpt of ``text`` around the first hit of ``query``'s bigrams, hits marked.
+
+    >>> str(highlight("建立前海公平竞争委员会。", "公平竞争"))
+    '建立前海<mark>公平竞争</mark>委员会。'
+    >>> str(highlight("a<b>", "b"))
+    'a&lt;<mark>b</mark>&gt;'
+    """
+    terms = sorted(set(browse.bigrams(query)), key=len, reverse=True)
+    first = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
+    start = max(0, first - width // 2)
+    excerpt = text[start: start + width]
+    marked: list[str] = []
+    position = 0
+    # mark runs of overlapping bigram hits as one span
+    spans: list[list[int]] = []
+    for i in range(len(excerpt)):
+        for t in terms:
+            if excerpt.startswith(t, i):
+                if spans and spans[-1][1] >= i:
+                    spans[-1][1] = max(spans[-1][1], i + len(t))
+                else:
+                    spans.append([i, i + len(t)])
+                break
+    for begin, end in spans:
+        marked.append(str(escape(excerpt[position:begin])))
+        marked.append(f"<mark>{escape(excerpt[begin:end])}</mark>")
+        position = end
+    marked.append(str(escape(excerpt[position:])))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return Markup(prefix + "".join(marked) + suffix)
+
+
+class Page:
+    """What every template gets: the language, the message lookup and a URL helper."""
+
+    def __init__(self, request: Request, lang: str) -> None:
+        self.request = request
+        self.lang = lang if lang in LANGUAGES else "zh"
+        self.other = "en" if self.lang == "zh" else "zh"
+
+    def t(self, key: str, **values: Any) -> str:
+        """The interface text for ``key`` in the page's language."""
+        entry = messages().get(key)
+        if entry is None:
+            return key
+        text = entry.get(self.lang) or entry["zh"]
+        return text.format(**values) if values else text
+
+    def url(self, path: str, **params: Any) -> str:
+        """A site URL carrying the page's language (and the given query parameters)."""
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        if self.lang != "zh":
+            query["lang"] = self.lang
+        return path + ("?" + urlencode(query) if query else "")
+
+    def switch(self) -> str:
+        """This page in the other language."""
+        params = dict(self.request.query_params)
+        params.pop("lang", None)
+        if self.other != "zh":
+            params["lang"] = self.other
+        return self.request.url.path + ("?" + urlencode(params) if params else "")
+
+    def label(self, zh: str, en: str | None) -> str:
+        """A graph label in the page's language: the @en label in English when there is one."""
+        return en if self.lang == "en" and en else zh
+
+    def id_path(self, iri: str) -> str:
+        """The site path of an instance IRI (``/id/...``)."""
+        return self.url("/id/" + iri.split("/id/", 1)[-1])
+
+
+def render(template: str, page: Page, **context: Any) -> HTMLResponse:
+    """Render a page template to an HTML response."""
+    body = templates().get_template(template).render(page=page, t=page.t, **context)
+    return HTMLResponse(body, headers={"Vary": "Accept", "Content-Language": page.lang})
+
+
+def source_lines(sources_dir: Path, file: str, start: int, stop: int | None, limit: int = 12) -> list[tuple[int, str]]:
+    """Lines ``start``..``stop - 1`` (1-based, at most ``limit``) of a source file, as printed."""
+    path = sources_dir / file
+    if not path.is_file() or start < 1:
+        return []
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    end = min(stop - 1 if stop else start + limit - 1, start + limit - 1, len(lines))
+    return [(n, lines[n - 1]) for n in range(start, end + 1)]
+
+
+def render_resource_page(request: Request, store: GraphStore, base: str, path: str, lang: str,
+                         sources_dir: Path) -> HTMLResponse | None:
+    """The HTML page of a plan, task, agency, district or indicator IRI; None for other kinds."""
+    page = Page(request, lang)
+    iri = base + path
+    parts = path.split("/")
+    data: dict[str, Any] | None
+    if len(parts) == 2 and parts[0] == "plan":
+        params = request.query_params
+        data = browse.plan_page(store, iri, params.get("section") or None, params.get("agency") or None,
+                                params.get("deadline") or None)
+        return None if data is None else render("plan.html", page, plan=data, filters=params)
+    if len(parts) == 4 and parts[0] == "plan" and parts[2] == "task":
+        data = browse.task_page(store, iri)
+        if data is None:
+            return None
+        for entry in data["provenance"]:
+            entry["lines"] = source_lines(sources_dir, entry["file"], entry["line"], entry["next"])
+        return render("task.html", page, task=data)
+    if len(parts) == 2 and parts[0] == "agency":
+        data = browse.agency_page(store, iri)
+        return None if data is None else render("agency.html", page, agency=data)
+    if len(parts) == 2 and parts[0] == "district":
+        data = browse.district_page(store, iri)
+        return None if data is None else render("district.html", page, district=data)
+    if len(parts) == 2 and parts[0] == "indicator":
+        data = browse.indicator_page(store, iri)
+        return None if data is None else render("indicator.html", page, indicator=data)
+    return None
+
+
+def render_statements(request: Request, iri: str, rows: list[tuple[Markup, Markup, Markup]], lang: str) -> HTMLResponse:
+    """The generic page of any other resource: its statements as a table."""
+    return render("resource.html", Page(request, lang), iri=iri, rows=rows)
+
+
+def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], list[dict[str, str]]]) -> None:
+    """Add the pages (home, search, SPARQL editor) and the static files to ``app``.
+
+    The resource pages are rendered by the ``/id/`` route through :func:`render_resource_page`.
+    ``assets_dir`` is the ``node_modules`` folder holding the front-end libraries; when it is
+    missing the pages still work, without the editor and the charts. ``examples`` gives the
+    example queries the editor offers.
+    """
+    static = Path(str(resources.files("plankg.api") / "static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    available = set()
+    for name, folder in ASSETS.items():
+        if assets_dir is not None and (assets_dir / folder).is_dir():
+            app.mount(f"/assets/{name}", StaticFiles(directory=assets_dir / folder), name=f"assets-{name}")
+            available.add(name)
+    app.state.assets = available
+
+    def store_of(request: Request) -> GraphStore:
+        store: GraphStore = request.app.state.store
+        return store
+
+    @app.get("/", response_class=HTMLResponse, summary="Home page: what the dataset holds, plans on a timeline")
+    def home(request: Request, lang: str = "zh") -> HTMLResponse:
+        overview = browse.dataset_overview(store_of(request))
+        return render("home.html", Page(request, lang), overview=overview)
+
+    @app.get("/find", response_class=HTMLResponse, summary="Search results page (Chinese full text, highlighted)")
+    def find(request: Request, q: str = "", lang: str = "zh") -> HTMLResponse:
+        query = q.strip()[:100]
+        hits = browse.search_tasks(store_of(request), query, 50) if query else []
+        titles = {p["id"]: p for p in browse.dataset_overview(store_of(request))["plans"]}
+        for hit in hits:
+            hit["snippet"] = highlight(hit["text"], query)
+            hit["titleMarked"] = highlight(hit["title"], query, 200)
+            hit["planTitle"] = titles.get(hit["plan"], {}).get("title", hit["plan"])
+            hit["planEn"] = titles.get(hit["plan"], {}).get("en", "")
+        return render("search.html", Page(request, lang), q=query, hits=hits)
+
+    @app.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) with the example queries")
+    def editor(request: Request, query: str = "", lang: str = "zh") -> HTMLResponse:
+        return render("editor.html", Page(request, lang), examples=examples(), query=query[:100_000],
+                      available="yasgui" in app.state.assets)

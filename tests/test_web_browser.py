@@ -1,0 +1,168 @@
+"""The web interface in a real browser: Debian's Chromium, headless, driven by Playwright,
+against ``plankg serve`` on the test build. Each test writes a screenshot of its page to
+``build/screenshots/`` and asserts that the page asked no host but the service itself.
+
+The facts checked were read in the sources: item 89 of the 2023 key task list (002, line 507)
+is 设立前海公平竞争委员会, led by 市前海管理局 and 市市场监管局 with 市委编办 taking part; in the
+international plan (001) 市市场监管局 leads one task (12) and takes part in three (2, 3, 10);
+the high-tech foreign-capital target is 30亿美元 for 2023 (001 annex) and 40亿美元以上 for 2025.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# the flags the workplace's probe uses: no background connections out of a closed network
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is missing: .ci/run installs it (apt-get install chromium)")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: object, live_server: str, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh page with a record of every request it makes; checks, after the test, that all
+    went to the service, and writes the screenshot."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    seen: list[str] = []
+    tab.on("request", lambda r: seen.append(r.url))
+    tab.base = live_server
+    yield tab
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"{request.node.name.removeprefix('test_')}.png"), full_page=True)
+    foreign = [url for url in seen if not url.startswith((live_server, "data:", "blob:"))]
+    context.close()
+    assert seen, "the page made no request at all"
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_search_then_open_task(page) -> None:
+    page.goto(page.base + "/")
+    page.get_by_label("检索任务全文").first.fill("公平竞争委员会")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/find?q=*")
+    first = page.locator("ol.hits a.hit").first
+    assert "公平竞争委员会" in first.inner_text()
+    assert page.locator("ol.hits mark").count() > 0  # the hits are highlighted
+    first.click()
+    page.wait_for_url("**/id/plan/sz-keytasks-2023/task/89")
+    assert page.locator("h1").inner_text().endswith("设立前海公平竞争委员会")
+    units = page.locator("#h-units + .units, section[aria-labelledby=h-units] .units")
+    lead = units.filter(has_text="牵头").inner_text()
+    assert "市前海管理局" in lead and "市市场监管局" in lead
+    assert "市委编办" in units.filter(has_text="参加").inner_text()
+    # provenance: the line as printed in the source
+    assert "002_5a9a178f36e254ae.txt 第 507 行" in page.locator("section[aria-labelledby=h-prov] h3").inner_text()
+    assert "设立议事协调机构性质的前海公平竞争委员会" in page.locator("pre.source").inner_text()
+
+
+def test_agency_page_counts_per_plan(page) -> None:
+    page.goto(page.base + "/id/agency/sz-amr")
+    assert page.locator("h1").inner_text() == "市市场监管局"
+    row = page.locator("#counts tr[data-plan=sz-intl-2023-2025]")
+    cells = row.locator("td").all_inner_texts()
+    assert cells == ["1", "3", "", "4"]  # lead, participating, responsible, total
+    page.wait_for_selector("#agency-chart[data-rendered=true]")
+    assert page.locator("#plan-sz-intl-2023-2025 + ul.resp li").count() == 4
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "agency_page_top.png"))  # the README's picture (docs/agency-page.png)
+
+
+def test_switch_to_english(page) -> None:
+    page.goto(page.base + "/id/agency/sz-amr")
+    page.get_by_role("link", name="切换到英文").click()
+    page.wait_for_url("**/id/agency/sz-amr?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("p.en").inner_text() == "Shenzhen Administration for Market Regulation"
+    assert page.get_by_role("heading", name="Tasks per plan").count() == 1
+    assert page.get_by_role("link", name="Home").first.get_attribute("href") == "/?lang=en"
+    page.wait_for_selector("#agency-chart[data-rendered=true]")
+
+
+def test_editor_example_query_and_csv(page) -> None:
+    page.goto(page.base + "/editor")
+    page.locator("button.example[data-name=lead-agencies-intl-plan]").click()
+    page.wait_for_selector(".yasr table tbody tr")
+    assert "市商务局" in page.locator(".yasr table").inner_text()
+    with page.expect_download() as info:
+        page.locator("#csv").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {"agency": "市商务局", "tasks": "3"}.items() <= rows[0].items()
+    share = page.locator("#share").get_attribute("href")
+    assert share.startswith("/editor?query=") and "leadAgency" in share
+
+
+def test_indicator_chart(page) -> None:
+    page.goto(page.base + "/id/indicator/hightech-fdi")
+    page.wait_for_selector("#indicator-chart[data-rendered=true]")
+    rows = page.locator("#trajectory tbody tr")
+    assert rows.nth(0).locator("td").nth(1).inner_text() == "= 3000000000 美元"
+    assert rows.nth(1).locator("td").nth(1).inner_text() == "≥ 4000000000 美元"
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(2)] == ["2023", "2025"]
+
+
+def test_home_timeline_and_keyboard(page) -> None:
+    page.goto(page.base + "/")
+    assert page.locator(".plan-card:not(.continues)").count() == 12
+    pilot = page.locator(".timeline .year").filter(has=page.locator("h3", has_text="2022"))
+    assert "200" in pilot.locator(".plan-card").inner_text()  # the 2022 pilot list: 200 items
+    port = page.locator(".plan-card:not(.continues)").filter(has_text="深圳口岸提升美誉度专项行动方案")
+    assert "9" in port.inner_text() and "15" in port.inner_text()  # 9 present of the 15 it declares
+    page.keyboard.press("Tab")  # the first stop is the skip link, and it leads to the main landmark
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.locator("header").count() == 1 and page.locator("footer").count() == 1
+
+
+def test_plan_page_filter_by_agency(page) -> None:
+    # 003, lines 188-284: 深圳市税务局 is the responsible unit of tasks 3, 21, 40, 41 and 42
+    page.goto(page.base + "/id/plan/sz-market-2024")
+    assert "已载入 44 项任务" in page.locator("#task-count").inner_text()
+    assert "原文声明 44 项" in page.locator("#task-count").inner_text()
+    page.get_by_label("单位").select_option("sz-tax")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**agency=sz-tax*")
+    numbers = [cell.split("*")[0] for cell in page.locator("table.tasks tbody tr:not(.section-row) td:first-child").all_inner_texts()]
+    assert numbers == ["3", "21", "40", "41", "42"]
+    assert "优化身份被冒用经营主体税务解绑流程" in page.locator("table.tasks").inner_text()
+
+
+def test_district_page(page) -> None:
+    page.goto(page.base + "/id/district/qianhai?lang=en")
+    assert page.locator("h1").inner_text() == "前海深港现代服务业合作区"
+    assert page.locator("p.en").inner_text() == "Qianhai Shenzhen-Hong Kong Modern Service Industry Cooperation Zone"
+    assert "前海合作区" in page.locator("dl.facts").inner_text()
+    assert page.locator("a[href='/id/plan/sz-keytasks-2023/task/89?lang=en']").count() == 1
+
+
+def test_phone_layout(page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/id/agency/sz-amr", "/id/plan/sz-pilot-batch1"):
+        page.goto(page.base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
