@@ -1,5 +1,5 @@
-"""Benchmark of the service over HTTP on loopback: the agency lookup and five representative
-SPARQL queries, median and p99 latency and requests/s, side by side with the same queries sent
+"""Benchmark of the service over HTTP on loopback: the agency lookup, five representative
+SPARQL queries and the web pages (HTML; the target is 100 ms a page), median and p99 latency and requests/s, side by side with the same queries sent
 to an Oxigraph server holding the same build and (if installed) to rdflib-endpoint serving it.
 Prints a table; never fails on a time. Every server is started here on 127.0.0.1 and stopped.
 
@@ -33,6 +33,16 @@ SELECT ?t ?v WHERE { ?x pk:hasTarget ?t . ?t pk:value ?v ; pk:targetYear "2025"^
 SELECT ?t WHERE { ?a skos:prefLabel "市政务服务和数据管理局"@zh . ?h pk:replacedBy* ?a . ?t pk:responsibleAgency ?h }""",
     "text search": """PREFIX pk: <https://w3id.org/plankg/def#>
 SELECT ?t WHERE { ?t pk:text ?x FILTER(CONTAINS(?x, "公平竞争")) }""",
+}
+
+
+PAGES = {
+    "page: home": "/",
+    "page: plan (200)": "/id/plan/sz-pilot-batch1",
+    "page: task": "/id/plan/sz-keytasks-2023/task/89",
+    "page: agency": "/id/agency/sz-amr",
+    "page: indicator": "/id/indicator/hightech-fdi",
+    "page: search": "/find?q=%E5%85%AC%E5%B9%B3%E7%AB%9E%E4%BA%89",
 }
 
 
@@ -98,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         results["plankg"] = {"agency lookup": timed(f"{plankg}/agencies/sz-amr", None, {}, args.requests)}
         for name, query in QUERIES.items():
             results["plankg"][name] = sparql(f"{plankg}/sparql", query, args.requests)
+        for name, path in PAGES.items():
+            results["plankg"][name] = timed(f"{plankg}{path}", None, {"Accept": "text/html"}, args.requests)
 
         from plankg.graph.remote import merged_ntriples
 
@@ -136,12 +148,12 @@ def main(argv: list[str] | None = None) -> int:
             process.kill()
             process.wait(10)
 
-    names = ["agency lookup", *QUERIES]
+    names = ["agency lookup", *QUERIES, *PAGES]
     print(f"service benchmark: {args.requests} sequential requests each, loopback, medians and p99 in ms")
-    header = f"{'request':<16}" + "".join(f"{system:>34}" for system in results)
+    header = f"{'request':<18}" + "".join(f"{system:>34}" for system in results)
     print(header)
     for name in names:
-        line = f"{name:<16}"
+        line = f"{name:<18}"
         for system in results:
             figure = results[system].get(name)
             line += (f"{figure['median_ms']:>10.2f} {figure['p99_ms']:>10.2f} {figure['req_per_s']:>10.0f}/s"

@@ -256,3 +256,32 @@ def test_dumps_and_html(client: TestClient) -> None:
     assert client.get("/dumps/plankg.jsonld").status_code == 200
     page = client.get("/id/plan/sz-market-2024/task/6", headers={"accept": "text/html"})
     assert page.status_code == 200 and "试行公平竞争集中审查" in page.text
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("/", "深圳市建设营商环境创新试点城市首批改革事项清单"),
+    ("/?lang=en", "Plans on a timeline"),
+    ("/id/plan/sz-market-2024", "优化身份被冒用经营主体税务解绑流程"),
+    ("/id/plan/sz-market-2024?agency=sz-tax&lang=en", "Showing 5"),
+    ("/id/plan/sz-intl-2023-2025/task/9", "打造高效便捷的跨境贸易服务体系"),
+    ("/id/agency/sz-amr?lang=en", "Shenzhen Administration for Market Regulation"),
+    ("/id/district/qianhai", "前海合作区"),
+    ("/id/indicator/hightech-fdi", "高技术产业实际使用外资规模达到30亿美元"),
+    ("/id/source/001_560f08f7727a2982", "001_560f08f7727a2982.txt"),
+    ("/find?q=公平竞争委员会", "设立前海<mark>公平竞争委员会</mark>"),
+    ("/editor", "lead-agencies-intl-plan"),
+])
+def test_web_pages(client: TestClient, path: str, expected: str) -> None:
+    response = client.get(path, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert expected in response.text
+
+
+def test_web_pages_escape_input_and_answer_404(client: TestClient) -> None:
+    found = client.get("/find", params={"q": "<script>alert(1)</script>"})
+    assert found.status_code == 200 and "<script>alert" not in found.text and "&lt;script&gt;" in found.text
+    assert client.get("/id/agency/no-such-agency", headers={"accept": "text/html"}).status_code == 404
+    assert client.get("/id/plan/sz-market-2024", params={"lang": "fr"}, headers={"accept": "text/html"}).status_code == 422
+    filtered = client.get("/id/plan/sz-market-2024", params={"section": "\" onmouseover=\"x"}, headers={"accept": "text/html"})
+    assert filtered.status_code == 200 and 'onmouseover="x' not in filtered.text
