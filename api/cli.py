@@ -30,14 +30,19 @@ def _progress(stage: str, seconds: float) -> None:
     print(f"  {stage:<12} {seconds * 1000:8.1f} ms", file=sys.stderr, flush=True)
 
 
-def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: bool = False) -> int:
-    """Build the graph from a corpus folder into ``out``; print the per-plan report."""
+def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: bool = False,
+              strict: bool = False, max_bytes: int | None = None) -> int:
+    """Build the graph from a corpus folder into ``out``; print the per-plan report.
+
+    ``strict`` turns numbering gaps and repeated files into errors; ``max_bytes`` caps the
+    size of one source file (default :data:`plankg.loaders.MAX_SOURCE_BYTES`).
+    """
     import time
 
     from plankg.graph.build import InvalidGraphError, build_dataset, write_build
     from plankg.graph.records import LoaderError
     from plankg.graph.triples import BuildError
-    from plankg.loaders import default_corpus, load_corpus
+    from plankg.loaders import MAX_SOURCE_BYTES, default_corpus, load_corpus
 
     folder = sources or default_corpus()
     progress = None if quiet else _progress
@@ -45,7 +50,8 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
     if not quiet:
         print(f"plankg build: reading {folder}", file=sys.stderr)
     try:
-        records, warnings = load_corpus(folder, encoding=encoding)
+        records, warnings = load_corpus(folder, encoding=encoding, strict=strict,
+                                        max_bytes=max_bytes or MAX_SOURCE_BYTES)
         if progress:
             progress("parse", time.perf_counter() - started)
         result = build_dataset(records, progress=progress)
@@ -306,6 +312,10 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     build.add_argument("--encoding", default=settings.encoding,
                        help="text encoding of the sources (default: utf-8; gb18030 for GBK)")
     build.add_argument("--quiet", action="store_true", help="no progress display")
+    build.add_argument("--strict", action="store_true",
+                       help="numbering gaps and repeated files are errors, not warnings")
+    build.add_argument("--max-bytes", type=int, default=settings.max_source_bytes,
+                       help=f"the largest source file read (default: {settings.max_source_bytes})")
 
     validate = sub.add_parser("validate", help="check a dump against the SHACL shapes")
     validate.add_argument("file", type=Path, nargs="?", default=settings.build_dir / "plankg.nq",
@@ -345,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     args = make_parser(settings).parse_args(argv)
     if args.command == "build":
-        return run_build(args.sources, args.out, args.encoding, args.quiet)
+        return run_build(args.sources, args.out, args.encoding, args.quiet, args.strict, args.max_bytes)
     if args.command == "validate":
         return run_validate(args.file)
     if args.command == "query":

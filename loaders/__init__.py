@@ -16,8 +16,22 @@ from pathlib import Path
 from plankg.graph.records import LoaderError, SourceRecord
 from plankg.loaders import markdown_table, news_digest, prose_plan, tab_table
 from plankg.loaders.targets import extract_milestones, extract_targets
+from plankg.loaders.text import read_source
 
-__all__ = ["LOADERS", "default_corpus", "load_corpus", "loader_for", "merge_records"]
+__all__ = [
+    "LOADERS",
+    "MAX_SOURCE_BYTES",
+    "check_complete",
+    "check_numbering",
+    "default_corpus",
+    "load_corpus",
+    "loader_for",
+    "merge_records",
+]
+
+#: The largest source file read (a plan is a few hundred KB; the largest file of the corpus is 0.4 MB).
+MAX_SOURCE_BYTES = 20_000_000
+_HEADING_OR_BLANK = re.compile(r"^\s*(#.*)?$")
 
 Loader = Callable[..., SourceRecord]
 
@@ -81,23 +95,95 @@ def loader_for(path: Path, encoding: str = "utf-8") -> Loader:
     return sniff_loader(path, encoding)
 
 
-def load_corpus(directory: Path, encoding: str = "utf-8") -> tuple[list[SourceRecord], list[str]]:
-    """Read every ``*.txt`` of a folder with the loader for its layout.
+def load_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
+                max_bytes: int = MAX_SOURCE_BYTES) -> tuple[list[SourceRecord], list[str]]:
+    """Read every ``*.txt`` of a folder with the loader for its layout, and check what was read.
+
+    A file whose bytes equal an earlier file's is read once (a warning). Numbering gaps are
+    warnings, or errors when ``strict``.
 
     Returns:
         The records, in file-name order, and warnings.
 
     Raises:
-        LoaderError: a file cannot be read (names file and line).
+        LoaderError: a file cannot be read, is too large, empty or cut off mid-item, or a plan
+            numbers two items alike (names file and line).
     """
     records: list[SourceRecord] = []
     warnings: list[str] = []
     files = sorted(directory.glob("*.txt"))
     if not files:
         raise LoaderError("no *.txt source files in the folder", str(directory))
+    seen: dict[str, str] = {}
     for path in files:
-        records.append(with_targets(loader_for(path, encoding)(path, encoding=encoding)))
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoaderError(f"the file is {size} bytes, more than the {max_bytes} a source may hold", path.name)
+        lines, digest = read_source(path, encoding)
+        if digest in seen:
+            message = f"{path.name}: the same file as {seen[digest]}; read once"
+            if strict:
+                raise LoaderError(f"the same file as {seen[digest]}", path.name, 1)
+            warnings.append(message)
+            continue
+        seen[digest] = path.name
+        if all(_HEADING_OR_BLANK.match(line) for line in lines):
+            what = "empty" if not "".join(lines).strip() else "only headings, no items"
+            raise LoaderError(f"the file is {what}", path.name, max(1, len(lines)))
+        record = with_targets(loader_for(path, encoding)(path, encoding=encoding))
+        check_complete(record)
+        gaps = check_numbering(record)
+        if gaps and strict:
+            raise LoaderError(gaps[0][1] + " (an error with --strict)", path.name, gaps[0][0])
+        warnings.extend(f"{path.name}:{line}: {message}" for line, message in gaps)
+        records.append(record)
     return records, warnings
+
+
+def check_numbering(record: SourceRecord) -> list[tuple[int, str]]:
+    """The numbering gaps of each plan of a record: (line, message) each.
+
+    Raises:
+        LoaderError: two items of one plan bear the same number (at the second one's line).
+    """
+    warnings: list[tuple[int, str]] = []
+    for plan in record.plans:
+        first_line: dict[int, int] = {}
+        for task in sorted(plan.tasks, key=lambda t: t.source_line):
+            if task.number in first_line:
+                raise LoaderError(f"{plan.title}: item {task.number} is numbered twice (first at line "
+                                  f"{first_line[task.number]})", record.file, task.source_line)
+            first_line[task.number] = task.source_line
+        expected = 1
+        for number in sorted(first_line):
+            if number != expected:
+                missing = f"{expected}" if number == expected + 1 else f"{expected}–{number - 1}"
+                warnings.append((first_line[number], f"{plan.title}: the numbering jumps to {number}; "
+                                                     f"item {missing} is missing"))
+            expected = number + 1
+    return warnings
+
+
+def check_complete(record: SourceRecord) -> None:
+    """Stop on a file cut off inside an item: its last item stops mid-sentence without the list
+    of units that the plan's other items end with.
+
+    (A plan whose items carry no units, like the port plan the digest cuts off, cannot be told
+    from a complete one this way; its declared count reports the gap.)
+
+    Raises:
+        LoaderError: at the last item's line.
+    """
+    if not record.plans or not record.plans[-1].tasks:
+        return
+    plan = record.plans[-1]
+    last = max(plan.tasks, key=lambda t: t.source_line)
+    others = [t for t in plan.tasks if t is not last]
+    with_units = sum(1 for t in others if t.agencies)
+    if others and not last.agencies and with_units >= 0.8 * len(others) and not last.text.endswith(("。", "；", "！", "）", ")")):
+        raise LoaderError(f"the file ends inside item {last.number} of {plan.title}: its text stops "
+                          f"mid-sentence, without the list of units the other items end with (cut off?)",
+                          record.file, last.source_line)
 
 
 def with_targets(record: SourceRecord) -> SourceRecord:

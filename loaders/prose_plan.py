@@ -66,6 +66,8 @@ TITLE_PERIOD = re.compile(r"^[（(]\s*\d{4}\s*[—–-]+\s*\d{4}\s*年\s*[）)]$
 TOP_HEADING = re.compile(rf"^([{_CN}]+)\s*、\s*(.+)$")
 SECTION_HEADING = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")
 TASK_START = re.compile(r"^(\d+)\s*[.．]\s*(\S.*)$")
+#: A number alone on its line: an item whose text is missing (malformed input).
+BARE_NUMBER = re.compile(r"^(\d+)\s*[.．]\s*$")
 LABELLED_TAIL = re.compile(r"[（(]\s*((?:责任|牵头)单位\s*[:：][^（()）]*)[）)]\s*$")
 BARE_TAIL = re.compile(r"[（(]([^（()）:：]+)[）)]\s*$")
 FIELD_LABEL = re.compile(r"(牵头单位|参加单位|配合单位|责任单位|责任人|完成时限)\s*[:：]")
@@ -263,7 +265,8 @@ def split_items(lines: Sequence[Line], layout: Layout = Layout()
     """Group a plan's lines into headings and numbered items.
 
     Returns a list of ``(heading, lines)``: ``heading`` is ``(kind, number, line)`` with kind
-    ``"top"`` or ``"section"`` for a heading line (its lines hold just that line), and ``None``
+    ``"top"`` or ``"section"`` for a heading line (its lines hold just that line), ``"empty"``
+    for a number alone on its line (an item without text, an error later), and ``None``
     for an item, whose lines run from its first line up to its list of units (or, for items
     without one, the next heading or item). Other lines (preambles, the 保障措施 paragraphs)
     come back with heading ``("text", "", line)``.
@@ -276,6 +279,9 @@ def split_items(lines: Sequence[Line], layout: Layout = Layout()
         if item_start(line.text, layout):
             groups.append((None, [line]))
             open_item = True
+        elif layout.item_style != "paren" and BARE_NUMBER.match(line.text):
+            groups.append((("empty", BARE_NUMBER.match(line.text).group(1), line.number), [line]))  # type: ignore[union-attr]
+            open_item = False
         elif top and "。" not in top.group(2):
             groups.append((("top", top.group(1), line.number), [line]))
             open_item = False
@@ -449,6 +455,8 @@ def parse_plan_lines(title: Line, lines: Sequence[Line], file: str,
             continue
         kind, numeral, number = heading
         text = group[0].text
+        if kind == "empty":
+            raise LoaderError(f"item {int(numeral)} has no text after its number", file, number)
         if kind == "text":
             if top is None:
                 implements.extend(normalise_title(t) for t in IMPLEMENTS.findall(text))

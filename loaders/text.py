@@ -55,6 +55,8 @@ def read_source(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if exc.end == len(data) and "end of data" in exc.reason:
+            raise LoaderError("the file ends inside a character (cut off?)", path.name, line) from exc
         hint = " (re-run with --encoding gb18030 if the file is GBK)" if encoding == "utf-8" else ""
         raise LoaderError(f"not valid {encoding} text{hint}", path.name, line) from exc
     text = text.removeprefix("\ufeff")

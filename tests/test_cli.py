@@ -62,8 +62,9 @@ def test_invalid_graph_is_not_written(corpus: Path, tmp_path: Path,
     good = (out / "plankg.nq").read_bytes()
     bad = copy_corpus(corpus, tmp_path / "bad")
     source = bad / "000_35404b1995788393.txt"
-    # a second task 6 in the legal plan: duplicated number and a broken 1..N
-    source.write_text(source.read_text(encoding="utf-8").replace("7.全面构建亲清政商关系", "6.全面构建亲清政商关系"),
+    # the news summary (line 16) declares 21 measures of the legal plan instead of its 20: the
+    # loaders read it fine, the declared-count shape does not conform
+    source.write_text(source.read_text(encoding="utf-8").replace("共 20 条具体举措", "共 21 条具体举措"),
                       encoding="utf-8")
     capsys.readouterr()
     assert run_build(bad, out, quiet=True) == 1
