@@ -24,7 +24,7 @@ from plankg.api.web import install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities
 from plankg.graph.browse import search_tasks
 from plankg.graph.guard import QueryRejected, check_query
-from plankg.graph.remote import RemotePool, RemoteStore
+from plankg.graph.remote import RemotePool, RemoteStore, RemoteTimeout, RemoteUnavailable
 from plankg.graph.store import GraphStore
 from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryPool, QueryTimeout
 
@@ -137,12 +137,22 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     app.state.graphs = graphs
     install_web(app, settings.assets_dir, example_queries)
+
+    # a remote store that hangs or is down: every route answers 504 / 502 within its timeout
+    @app.exception_handler(RemoteTimeout)
+    def remote_timeout(request: Request, exc: RemoteTimeout) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=504)
+
+    @app.exception_handler(RemoteUnavailable)
+    def remote_unavailable(request: Request, exc: RemoteUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=502)
     sources_dir = settings.sources_dir or _vendored_sources()
 
     def sparql_response(request: Request, pool: QueryPool, query: str | None,
                         default_graphs: list[str], named_graphs: list[str]) -> Response:
         if query is None:
             return Response(service_description(base, request), media_type=FORMATS["turtle"])
+        graphs = app.state.graphs  # read once: a rebuild swaps it
         for graph in (*default_graphs, *named_graphs):
             if graph not in graphs:
                 raise HTTPException(400, f"<{graph}> is not one of this dataset's graphs")
@@ -156,6 +166,8 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
             raise HTTPException(406, f"none of {', '.join(offered.values())} is acceptable")
         try:
             result = pool.run(checked.text, fmt, tuple(default_graphs), tuple(named_graphs))
+        except (RemoteTimeout, RemoteUnavailable):
+            raise  # 504 / 502, by the handlers below
         except QueryTimeout as exc:
             raise HTTPException(503, str(exc)) from None
         except QueryBusy as exc:
@@ -391,7 +403,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
             "void:sparqlEndpoint": "/sparql",
             "void:dataDump": "/dumps/plankg.nq", "void:uriSpace": base,
             "dcterms:license": "https://creativecommons.org/publicdomain/zero/1.0/",
-            "void:subset": sorted(graphs),
+            "void:subset": sorted(app.state.graphs),
             "void:exampleResource": [f"{base}plan/sz-market-2024", f"{base}agency/sz-amr"],
         })
 
@@ -430,7 +442,9 @@ def example_queries() -> list[dict[str, str]]:
 
 def merged_dump(app: FastAPI, store: GraphStore, fmt: str) -> bytes:
     """The merged graph serialized once per format and kept."""
-    cache: dict[str, bytes] = app.state.__dict__.setdefault("dumps", {})
+    cache: dict[str, bytes] | None = getattr(app.state, "dumps", None)
+    if cache is None:  # a rebuild (plankg.api.reload) resets it
+        cache = app.state.dumps = {}
     if fmt not in cache:
         found = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
         triples = list(found) if isinstance(found, ox.QueryTriples | list) else []

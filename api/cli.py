@@ -247,10 +247,15 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
     if store is None:
         return EXIT_ERROR
     app = create_app(store, settings, dump=nquads)
+    from plankg.api.reload import BuildWatcher
+
+    watcher = BuildWatcher(app, nquads, settings.reload_interval).start() if settings.reload_interval > 0 else None
     print(f"plankg serve: http://{host}:{port}/ (SPARQL at /sparql, docs at /docs)", file=sys.stderr)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        if watcher is not None:
+            watcher.stop()
         if app.state.pool is not None:
             app.state.pool.close()
     return EXIT_OK

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
         sparql_endpoint: a remote SPARQL 1.1 endpoint holding the build (``plankg publish``
             prepares it); empty means the embedded store.
         remote_timeout: connect and read timeout of one request to the remote store, in seconds.
+        reload_interval: seconds between two looks at the build's ``plankg.nq`` by ``plankg
+            serve``, which swaps to a rebuilt graph atomically (0: never reload).
         max_source_bytes: the largest source file a build reads (``PLANKG_MAX_SOURCE_BYTES``).
         assets_dir: the ``node_modules`` folder of ``npm ci`` holding the web interface's
             front-end libraries (YASGUI, Chart.js), served by the app itself.
@@ -47,6 +49,7 @@ class Settings(BaseSettings):
     max_query_bytes: int = 100_000
     sparql_endpoint: str | None = None
     remote_timeout: float = 10.0
+    reload_interval: float = 2.0
     max_source_bytes: int = 20_000_000
     assets_dir: Path | None = Path("node_modules")
 

@@ -208,8 +208,9 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
     @app.get("/find", response_class=HTMLResponse, summary="Search results page (Chinese full text, highlighted)")
     def find(request: Request, q: str = "", lang: str = "zh") -> HTMLResponse:
         query = q.strip()[:100]
-        hits = browse.search_tasks(store_of(request), query, 50) if query else []
-        titles = {p["id"]: p for p in browse.dataset_overview(store_of(request))["plans"]}
+        store = store_of(request)  # once: a rebuild may swap the store between two reads
+        hits = browse.search_tasks(store, query, 50) if query else []
+        titles = {p["id"]: p for p in browse.dataset_overview(store)["plans"]}
         for hit in hits:
             hit["snippet"] = highlight(hit["text"], query)
             hit["titleMarked"] = highlight(hit["title"], query, 200)

@@ -11,8 +11,10 @@ decides anything.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["CheckedQuery", "QueryRejected", "check_query"]
 
@@ -50,6 +52,35 @@ def _walk(node: object, names: list[str], depth: int = 0) -> None:
             _walk(value, names, depth + 1)
 
 
+#: rdflib's SPARQL grammar (pyparsing) is not thread-safe: concurrent parses fail at random
+#: ("Expected SelectQuery, found ' '"), and the recursion limit raised below is process-wide.
+_PARSE_LOCK = threading.Lock()
+
+
+def _parse(text: str) -> tuple[Any, list[str]]:
+    """The parse tree of a query and the names of its nodes (call under ``_PARSE_LOCK``)."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 3000))
+        try:
+            parsed = parseQuery(text)
+        except RecursionError:
+            raise QueryRejected(400, "the query nests too deeply") from None
+        except Exception as exc:  # pyparsing's ParseException and friends
+            try:
+                parseUpdate(text)
+            except Exception:
+                raise QueryRejected(400, f"syntax error: {exc}") from None
+            raise QueryRejected(400, "updates (INSERT, DELETE, LOAD, CLEAR …) are not allowed") from None
+        names: list[str] = []
+        _walk(parsed, names)
+    finally:
+        sys.setrecursionlimit(limit)
+    return parsed, names
+
+
 def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_000) -> CheckedQuery:
     """Parse and check a query for the public endpoint.
 
@@ -70,27 +101,10 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
     ...     print(exc.status, exc)
     400 SERVICE is not allowed: the endpoint does not query other endpoints
     """
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
     if len(text.encode("utf-8")) > max_bytes:
         raise QueryRejected(413, f"the query is larger than {max_bytes} bytes")
-    limit = sys.getrecursionlimit()
-    try:
-        sys.setrecursionlimit(max(limit, 3000))
-        try:
-            parsed = parseQuery(text)
-        except RecursionError:
-            raise QueryRejected(400, "the query nests too deeply") from None
-        except Exception as exc:  # pyparsing's ParseException and friends
-            try:
-                parseUpdate(text)
-            except Exception:
-                raise QueryRejected(400, f"syntax error: {exc}") from None
-            raise QueryRejected(400, "updates (INSERT, DELETE, LOAD, CLEAR …) are not allowed") from None
-        names: list[str] = []
-        _walk(parsed, names)
-    finally:
-        sys.setrecursionlimit(limit)
+    with _PARSE_LOCK:
+        parsed, names = _parse(text)
     if "ServiceGraphPattern" in names:
         raise QueryRejected(400, "SERVICE is not allowed: the endpoint does not query other endpoints")
     allowed = set(allowed_graphs)

@@ -19,7 +19,15 @@ import pyoxigraph as ox
 from plankg.graph.store import PREFIXES, QueryTable, bind_values
 from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryResult, QueryTimeout
 
-__all__ = ["RemotePool", "RemoteStore", "merged_ntriples", "publish_build"]
+__all__ = ["RemotePool", "RemoteStore", "RemoteTimeout", "RemoteUnavailable", "merged_ntriples", "publish_build"]
+
+
+class RemoteTimeout(QueryTimeout):
+    """The remote store did not answer within the timeout (the service answers 504)."""
+
+
+class RemoteUnavailable(QueryBusy):
+    """The remote store cannot be reached or failed (the service answers 502)."""
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -62,7 +70,7 @@ class RemoteStore:
         import urllib.error
 
         from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
@@ -75,13 +83,17 @@ class RemoteStore:
             body: bytes = response.read()
             return body
         except TimeoutError as exc:
-            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s: the remote store did not answer") from exc
+            raise RemoteTimeout(f"the remote store did not answer within {self.timeout:g} s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s: the remote store did not answer") from exc
-            raise QueryBusy(f"the remote store is unreachable: {exc.reason}") from exc
-        except SPARQLWrapperException as exc:
+                raise RemoteTimeout(f"the remote store did not answer within {self.timeout:g} s") from exc
+            raise RemoteUnavailable(f"the remote store is unreachable: {exc.reason}") from exc
+        except QueryBadFormed as exc:
             raise QueryFailed(f"the remote store refused the query: {exc}") from exc
+        except SPARQLWrapperException as exc:  # its 5xx, 404 …: the store is not working
+            raise RemoteUnavailable(f"the remote store failed: {exc}") from exc
+        except (ConnectionError, OSError) as exc:  # reset or closed mid-answer
+            raise RemoteUnavailable(f"the remote store dropped the connection: {exc}") from exc
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
         """Run a query: a list of pyoxigraph triples for CONSTRUCT/DESCRIBE, a bool for ASK, the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -46,19 +47,20 @@ def store(build_dir: Path) -> GraphStore:
     return GraphStore.from_nquads(build_dir / "plankg.nq")
 
 
-@pytest.fixture(scope="session")
-def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``plankg serve`` on the test build, in its own process on a free loopback port: its URL.
+@contextlib.contextmanager
+def running_service(build_dir: Path, cwd: Path, **env: str) -> Iterator[str]:
+    """``plankg serve`` on a build, in its own process on a free loopback port: its URL.
 
-    The front-end libraries come from the repository's ``node_modules`` (``npm ci``).
+    The front-end libraries come from the repository's ``node_modules`` (``npm ci``); ``env``
+    adds ``PLANKG_*`` settings.
     """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "PLANKG_BUILD_DIR": str(build_dir), "PLANKG_ASSETS_DIR": str(REPO / "node_modules")}
+    environ = {**os.environ, "PLANKG_BUILD_DIR": str(build_dir), "PLANKG_ASSETS_DIR": str(REPO / "node_modules"),
+               **env}
     server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              cwd=tmp_path_factory.mktemp("serve"))
+                              env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -72,3 +74,10 @@ def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     finally:
         server.kill()
         server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``plankg serve`` on the test build (see :func:`running_service`)."""
+    with running_service(build_dir, tmp_path_factory.mktemp("serve")) as url:
+        yield url
