@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from markupsafe import Markup
 
 from plankg import __version__
+from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_store
 from plankg.api.settings import Settings
 from plankg.api.web import install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities
@@ -42,6 +43,8 @@ SPARQL_RESPONSES: dict[int | str, dict[str, Any]] = {
     406: {"description": "no acceptable result format"},
     413: {"description": "query too large"},
     503: {"description": "over the time budget, or every query worker busy"},
+    502: {"description": "the remote store is unreachable or failed (remote store only)"},
+    504: {"description": "the remote store did not answer within the timeout (remote store only)"},
 }
 SPARQL_BODY = {"requestBody": {"required": True, "content": {
     "application/sparql-query": {"schema": {"type": "string"}},
@@ -95,8 +98,9 @@ def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
 
 
 def get_store(request: Request) -> GraphStore:
-    """The embedded store of the app."""
-    store: GraphStore = request.app.state.store
+    """The store of the app, as pinned for this request (a rebuild may swap the app's store
+    meanwhile; one request sees one build)."""
+    store: GraphStore = request_store(request)
     return store
 
 
@@ -136,6 +140,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     base = settings.base_iri
     graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     app.state.graphs = graphs
+    # a build is immutable: repeated GETs are answered from memory (not for a remote store,
+    # which can change under us)
+    app.state.response_cache = ResponseCache() if isinstance(store, GraphStore) else None
+    app.add_middleware(ResponseCacheMiddleware)
     install_web(app, settings.assets_dir, example_queries)
 
     # a remote store that hangs or is down: every route answers 504 / 502 within its timeout

@@ -41,6 +41,7 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
 
     from plankg.graph.build import InvalidGraphError, build_dataset, write_build
     from plankg.graph.records import LoaderError
+    from plankg.graph.registry import PlanCatalogue
     from plankg.graph.triples import BuildError
     from plankg.loaders import MAX_SOURCE_BYTES, default_corpus, load_corpus
 
@@ -54,7 +55,9 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
                                         max_bytes=max_bytes or MAX_SOURCE_BYTES)
         if progress:
             progress("parse", time.perf_counter() - started)
-        result = build_dataset(records, progress=progress)
+        extra = folder / "plans.csv"  # plans beyond the contract's (e.g. a synthetic corpus)
+        result = build_dataset(records, progress=progress,
+                               plans=PlanCatalogue.load(extra) if extra.is_file() else None)
         result.report["warnings"] = warnings + list(result.report["warnings"])  # type: ignore[call-overload]
         write_start = time.perf_counter()
         write_build(result, out)

@@ -86,6 +86,8 @@ class BuildWatcher:
         state.dumps = {}
         state.pool = pool
         state.store = store
+        if state.response_cache is not None:  # answers of the old build key on its generation: free them
+            state.response_cache.clear()
         self._seen = signature
         self.swaps += 1
         if old_pool is not None:

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from plankg.api.cache import request_store
 from plankg.graph import browse
 from plankg.graph.store import GraphStore
 
@@ -196,9 +197,7 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
             available.add(name)
     app.state.assets = available
 
-    def store_of(request: Request) -> GraphStore:
-        store: GraphStore = request.app.state.store
-        return store
+    store_of = request_store
 
     @app.get("/", response_class=HTMLResponse, summary="Home page: what the dataset holds, plans on a timeline")
     def home(request: Request, lang: str = "zh") -> HTMLResponse:

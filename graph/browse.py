@@ -9,6 +9,7 @@ value from a user is bound as a pyoxigraph term.
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -411,6 +412,17 @@ def bigrams(text: str) -> list[str]:
 
 
 _SEARCHABLE = "SELECT ?task ?title ?text WHERE { ?task a pk:Task ; dcterms:title ?title ; pk:text ?text }"
+#: the searchable rows of each embedded store, read once (a build never changes)
+_SEARCH_ROWS: weakref.WeakKeyDictionary[GraphStore, list[dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _searchable(store: GraphStore) -> list[dict[str, str]]:
+    if type(store) is not GraphStore:  # a remote store may change: read it each time
+        return _rows(store, _SEARCHABLE)
+    rows = _SEARCH_ROWS.get(store)
+    if rows is None:
+        rows = _SEARCH_ROWS[store] = _rows(store, _SEARCHABLE)
+    return rows
 
 
 def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -421,7 +433,7 @@ def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, A
     """
     terms = bigrams(q)
     scored = []
-    for row in _rows(store, _SEARCHABLE):
+    for row in _searchable(store):
         hay = row["title"] + row["text"]
         if not all(t in hay for t in terms):
             continue

@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 __all__ = [
     "AgencyEntry",
@@ -240,13 +241,18 @@ class PlanCatalogue:
                           for title in (entry.title, *entry.titles_seen)}
 
     @classmethod
-    def load(cls) -> PlanCatalogue:
-        """Read ``plankg.data/registry/plans.csv``."""
+    def load(cls, extra: Path | None = None) -> PlanCatalogue:
+        """Read ``plankg.data/registry/plans.csv``, and ``extra`` (a table of the same columns
+        for plans beyond the contract's, such as a ``plans.csv`` beside other sources)."""
+        rows = _read_table("plans.csv")
+        if extra is not None:
+            text = extra.read_text(encoding="utf-8-sig")
+            rows += [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
         return cls([
             PlanEntry(row["slug"], row["title"], row["name_en"], int(row["period_start"]),
                       int(row["period_end"]), row["kind"], _split(row["titles_seen"]),
                       row.get("primary_source") or None)
-            for row in _read_table("plans.csv")
+            for row in rows
         ])
 
     def slug_for(self, title: str) -> str:

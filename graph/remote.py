@@ -83,10 +83,10 @@ class RemoteStore:
             body: bytes = response.read()
             return body
         except TimeoutError as exc:
-            raise RemoteTimeout(f"the remote store did not answer within {self.timeout:g} s") from exc
+            raise RemoteTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise RemoteTimeout(f"the remote store did not answer within {self.timeout:g} s") from exc
+                raise RemoteTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
             raise RemoteUnavailable(f"the remote store is unreachable: {exc.reason}") from exc
         except QueryBadFormed as exc:
             raise QueryFailed(f"the remote store refused the query: {exc}") from exc

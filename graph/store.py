@@ -8,6 +8,7 @@ be shared by threads (pyoxigraph's store is thread-safe for reads).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,11 +83,19 @@ class QueryTable:
     rows: tuple[tuple[str, ...], ...]
 
 
+_GENERATIONS = itertools.count(1)
+
+
 class GraphStore:
-    """A read-only view of a build in an in-memory pyoxigraph store."""
+    """A read-only view of a build in an in-memory pyoxigraph store.
+
+    ``generation`` is unique to this instance (a process-wide counter): caches of answers
+    key on it, so an answer computed on one build is never served for another.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self.generation = next(_GENERATIONS)
 
     @classmethod
     def from_nquads(cls, path: Path) -> GraphStore:

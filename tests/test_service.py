@@ -156,10 +156,11 @@ def test_guard_rejects_every_way_out(client: TestClient, canary: int) -> None:
 def test_budget_cap_and_recovery(client: TestClient) -> None:
     started = time.monotonic()
     heavy = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
-    assert heavy.status_code == 503 and "longer than" in heavy.json()["detail"]
+    over_budget = (503, 504)  # 504 from a remote store: a long query and a hung store look alike
+    assert heavy.status_code in over_budget and "longer than" in heavy.json()["detail"]
     # a catastrophic-backtracking pattern over a cartesian product: within budget either way
     regex = client.get("/sparql", params={"query": 'SELECT * WHERE { ?s ?p ?o . ?a ?b ?c . FILTER(REGEX(CONCAT(STR(?o), STR(?c)), "^(a+)+b$")) }'})
-    assert regex.status_code == 503
+    assert regex.status_code in over_budget
     assert time.monotonic() - started < 2 * (2 + 2)
     capped = client.get("/sparql", params={"query": "SELECT ?t WHERE { ?t a <https://w3id.org/plankg/def#Task> }"})
     assert capped.status_code == 200 and capped.headers["x-result-truncated"].startswith("true")
