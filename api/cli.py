@@ -41,7 +41,7 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
 
     from plankg.graph.build import InvalidGraphError, build_dataset, write_build
     from plankg.graph.records import LoaderError
-    from plankg.graph.registry import PlanCatalogue
+    from plankg.graph.registry import PlanCatalogue, UnknownPlanError
     from plankg.graph.triples import BuildError
     from plankg.loaders import MAX_SOURCE_BYTES, default_corpus, load_corpus
 
@@ -63,7 +63,7 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
         write_build(result, out)
         if progress:
             progress("write", time.perf_counter() - write_start)
-    except (LoaderError, BuildError, FileNotFoundError) as exc:
+    except (LoaderError, BuildError, UnknownPlanError, FileNotFoundError) as exc:
         print(f"plankg build: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except InvalidGraphError as exc:
