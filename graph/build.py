@@ -141,7 +141,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     quads[graph_iri("inferred")] = inferred - asserted
     start = _timed(timings, progress, "inference", start)
 
-    validation = validate_graph(union_graph(quads))
+    validation = validate_graph(set().union(*quads.values()))
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(sources, plans, quads, validation, warnings)
@@ -262,15 +262,19 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
 
 
 def serialize_nquads(quads: Quads) -> bytes:
-    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes."""
-    dataset = Dataset()
+    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes.
+
+    Rows are written with rdflib's own N-Quads row writer, without building an rdflib Dataset
+    first (which took most of the write stage at scale); each term is written once.
+    """
+    from rdflib.plugins.serializers.nquads import _nq_row
+
+    lines = set()
     for name, triples in quads.items():
-        graph = dataset.graph(URIRef(name))
+        context = URIRef(name)
         for triple in triples:
-            graph.add(triple)
-    text = dataset.serialize(format="nquads", encoding="utf-8")
-    lines = sorted(set(line for line in text.split(b"\n") if line.strip()))
-    return b"\n".join(lines) + b"\n"
+            lines.add(_nq_row(triple, context).encode("utf-8"))
+    return b"".join(sorted(lines))
 
 
 def write_build(result: BuildResult, out_dir: Path) -> None:

@@ -1,19 +1,24 @@
-"""SHACL validation of a build against the shapes in ``shapes/``, with pyshacl.
+"""SHACL validation of a build against the shapes in ``shapes/``.
 
-The data graph is given already closed under inference (:mod:`plankg.graph.inference`), so
-pyshacl runs without its own inference.
+The data is given already closed under inference (:mod:`plankg.graph.inference`). By default
+every constraint runs set-based on pyoxigraph; pyshacl, with the shapes as written, is the
+reference engine (``reference=True``), and a test shows both report the same results.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from plankg.graph.namespace import PK
 from plankg.graph.resources import shapes_graph
+from plankg.graph.shacl_sparql import CoreCheck, compile_shapes
 
 __all__ = [
     "Finding",
@@ -112,42 +117,107 @@ def set_based(constraint: SparqlConstraint) -> str:
             f"{query[match.end():]}")
 
 
-def run_sparql_constraints(data: Graph, constraints: list[SparqlConstraint]) -> list[Finding]:
-    """Run each SPARQL constraint once, set-based, on pyoxigraph (the reference semantics are
-    pyshacl's per-focus-node evaluation; ``tests/test_validate.py`` shows they agree)."""
+def oxigraph_store(triples: Iterable[tuple[Any, Any, Any]]) -> Any:
+    """A pyoxigraph store holding rdflib triples (terms converted once each)."""
     import pyoxigraph as ox
 
+    cache: dict[Any, Any] = {}
+
+    def term(node: Any) -> Any:
+        converted = cache.get(node)
+        if converted is None:
+            if isinstance(node, URIRef):
+                converted = ox.NamedNode(str(node))
+            elif isinstance(node, BNode):
+                converted = ox.BlankNode(str(node))
+            elif node.language:
+                converted = ox.Literal(str(node), language=node.language)
+            else:
+                converted = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
+            cache[node] = converted
+        return converted
+
     store = ox.Store()
-    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_extend(ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in triples)
+    return store
+
+
+_PREFIXES = {"pk": str(PK), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+
+
+def _source_lines(store: Any) -> dict[str, int]:
+    return {row["s"].value: int(row["l"].value) for row in store.query(
+        "SELECT ?s ?l WHERE { ?s pk:sourceLine ?l }", prefixes=_PREFIXES)}  # type: ignore[union-attr]
+
+
+def run_sparql_constraints(store: Any, constraints: list[SparqlConstraint], lines: dict[str, int]) -> list[Finding]:
+    """Run each SPARQL constraint once, set-based, on pyoxigraph (the reference semantics are
+    pyshacl's per-focus-node evaluation; ``tests/test_validate_engines.py`` shows they agree)."""
     findings = []
     for constraint in constraints:
         solutions = store.query(set_based(constraint), prefixes={"pk": str(PK)})
-        has_value = "value" in [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        for row in solutions:  # type: ignore[union-attr]
+        has_value = "value" in [v.value for v in solutions.variables]
+        for row in solutions:
             value = row["value"].value if has_value and row["value"] is not None else None
             focus = row["this"].value
             message = constraint.message.replace("{?value}", value or "")
-            line = data.value(URIRef(focus), PK.sourceLine)
-            findings.append(Finding(constraint.severity, focus, None, message, value,
-                                    int(line) if isinstance(line, Literal) else None))
+            findings.append(Finding(constraint.severity, focus, None, message, value, lines.get(focus)))
     return findings
 
 
-def validate_graph(data: Graph, reference: bool = False) -> ValidationResult:
-    """Validate ``data`` (the union of a build's graphs) against the shapes.
+def run_core_checks(store: Any, checks: list[CoreCheck], lines: dict[str, int]) -> list[Finding]:
+    """Run the compiled core constraints (:mod:`plankg.graph.shacl_sparql`)."""
+    findings = []
+    for check in checks:
+        solutions = store.query(check.query, prefixes=_PREFIXES)
+        has_value = "value" in [v.value for v in solutions.variables]
+        for row in solutions:
+            focus = row["this"].value
+            value = row["value"].value if has_value and row["value"] is not None else None
+            message = check.message or f"{check.component} not met" + (f" on {check.path}" if check.path else "")
+            findings.append(Finding(check.severity, focus, check.path, message, value, lines.get(focus)))
+    return findings
+
+
+def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]], reference: bool = False) -> ValidationResult:
+    """Validate ``data`` (the union of a build's graphs, a Graph or its triples) against the shapes.
 
     ``conforms`` is False only when there is a finding of severity Violation; warnings (a
-    plan whose source is cut off) are reported but do not fail. The core constraints run in
-    pyshacl; the SPARQL-based ones run once each over all focus nodes on pyoxigraph, unless
-    ``reference`` asks for pyshacl's own (per-focus-node, slow) evaluation of them.
+    plan whose source is cut off) are reported but do not fail. By default every constraint
+    runs set-based on pyoxigraph: the core ones compiled to SPARQL
+    (:mod:`plankg.graph.shacl_sparql`), the SPARQL-based ones once over all focus nodes.
+    ``reference`` asks for pyshacl's own evaluation instead (slow; the reference semantics).
     """
-    import pyshacl  # heavy: imported only when validating
+    shapes = shapes_graph()
+    if reference:
+        return _validate_with_pyshacl(data if isinstance(data, Graph) else _graph_of(data), shapes)
+    _, constraints = split_shapes(shapes)
+    store = oxigraph_store(data)
+    lines = _source_lines(store)
+    findings = run_core_checks(store, _compiled(), lines) + run_sparql_constraints(store, constraints, lines)
+    findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ValidationResult(conforms, tuple(findings))
 
-    core, constraints = split_shapes(shapes_graph())
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph() if reference else core, inference="none",
-        advanced=True, allow_warnings=True, abort_on_first=False,
-    )
+
+@cache
+def _compiled() -> list[CoreCheck]:
+    core, _ = split_shapes(shapes_graph())
+    return compile_shapes(core)
+
+
+def _graph_of(triples: Iterable[tuple[Any, Any, Any]]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _validate_with_pyshacl(data: Graph, shapes: Graph) -> ValidationResult:
+    import pyshacl  # heavy: imported only for the reference engine
+
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                    allow_warnings=True, abort_on_first=False)
     findings = []
     for result in report.subjects(SH.resultSeverity, None):
         severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
@@ -162,8 +232,6 @@ def validate_graph(data: Graph, reference: bool = False) -> ValidationResult:
             value=str(value) if value is not None else None,
             source_line=int(line) if isinstance(line, Literal) else None,
         ))
-    if not reference:
-        findings.extend(run_sparql_constraints(data, constraints))
     findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationResult(conforms, tuple(findings))
