@@ -233,9 +233,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
                 for iri, label, exact in find_agencies(store, name)]
 
     @app.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility list",
-             responses={404: {"description": "unknown agency"}})
+             responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}},
+                        404: {"description": "unknown agency"}}, response_model=None)
     def agency(store: StoreDep, agency_id: Annotated[str, PathParam(pattern=ID, max_length=80)],
-               plan: str | None = None, role: str | None = None, year: int | None = None) -> dict[str, Any]:
+               plan: str | None = None, role: str | None = None, year: int | None = None) -> JSONResponse:
         iri = f"{base}agency/{agency_id}"
         node = ox.NamedNode(iri)
         names = _rows(store, """SELECT ?p ?v WHERE { ?a ?p ?v . VALUES ?p { skos:prefLabel skos:altLabel rdfs:label pk:agencyType } }""",
@@ -254,7 +255,8 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
             counts.setdefault(t.plan, {}).setdefault(t.role, 0)
             counts[t.plan][t.role] += 1
         lineage = lambda q: [r["x"].rsplit("/", 1)[-1] for r in _rows(store, q, {"a": node})]  # noqa: E731
-        return {
+        # plain JSON types only: answered as is, without FastAPI's encoder walking 100s of tasks
+        return JSONResponse({
             "id": agency_id, "iri": iri,
             "name": next((r["v"] for r in names if r["p"].endswith("prefLabel")), None),
             "altNames": sorted(r["v"] for r in names if r["p"].endswith("altLabel")),
@@ -266,7 +268,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
             "counts": counts,
             "tasks": [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
                        "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks],
-        }
+        })
 
     @app.get("/plans", summary="Every plan with its task counts")
     def plans(store: StoreDep) -> list[dict[str, Any]]:
