@@ -127,3 +127,16 @@ def test_milestones_taken_up_by_2024_tasks(store: GraphStore) -> None:
     rows = store.select("""SELECT ?text ?t WHERE { ?task pk:hasMilestone ?m . ?m pk:milestoneText ?text ;
         pk:takenUpBy ?t }""", {"task": ox.NamedNode(PLAN + "sz-market-2023-2025/task/13")}).rows
     assert rows == (("2024 年出台促进信用服务市场发展的政策举措", PLAN + "sz-market-2024/task/16"),)
+
+
+def test_candidate_pruning_finds_every_all_pairs_link() -> None:
+    """The stop-gram pruning of related_links loses nothing on the real corpus."""
+    from plankg.graph.links import related_links
+    from plankg.loaders import default_corpus, load_corpus
+
+    records, _ = load_corpus(default_corpus())
+    tasks = {(f"{record.file}|{plan.title}", task.number): task
+             for record in records for plan in record.plans for task in plan.tasks}
+    pruned = related_links(tasks)
+    assert pruned == related_links(tasks, stop_df=10**9)
+    assert len(pruned) > 150
