@@ -43,7 +43,7 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
     """
     import time
 
-    from plankg.graph.build import InvalidGraphError, build_dataset, write_build
+    from plankg.graph.build import InvalidGraphError, build_dataset, paused_gc, write_build
     from plankg.graph.records import LoaderError
     from plankg.graph.registry import PlanCatalogue, UnknownPlanError
     from plankg.graph.triples import BuildError
@@ -55,18 +55,19 @@ def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: b
     if not quiet:
         print(f"plankg build: reading {folder}", file=sys.stderr)
     try:
-        records, warnings = load_corpus(folder, encoding=encoding, strict=strict,
-                                        max_bytes=max_bytes or MAX_SOURCE_BYTES)
-        if progress:
-            progress("parse", time.perf_counter() - started)
-        extra = folder / "plans.csv"  # plans beyond the contract's (e.g. a synthetic corpus)
-        result = build_dataset(records, progress=progress,
-                               plans=PlanCatalogue.load(extra) if extra.is_file() else None)
-        result.report["warnings"] = warnings + list(result.report["warnings"])  # type: ignore[call-overload]
-        write_start = time.perf_counter()
-        write_build(result, out)
-        if progress:
-            progress("write", time.perf_counter() - write_start)
+        with paused_gc():
+            records, warnings = load_corpus(folder, encoding=encoding, strict=strict,
+                                            max_bytes=max_bytes or MAX_SOURCE_BYTES)
+            if progress:
+                progress("parse", time.perf_counter() - started)
+            extra = folder / "plans.csv"  # plans beyond the contract's (e.g. a synthetic corpus)
+            result = build_dataset(records, progress=progress,
+                                   plans=PlanCatalogue.load(extra) if extra.is_file() else None)
+            result.report["warnings"] = warnings + list(result.report["warnings"])  # type: ignore[call-overload]
+            write_start = time.perf_counter()
+            write_build(result, out)
+            if progress:
+                progress("write", time.perf_counter() - write_start)
     except (LoaderError, BuildError, UnknownPlanError, FileNotFoundError) as exc:
         print(f"plankg build: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

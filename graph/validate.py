@@ -179,8 +179,9 @@ def run_core_checks(store: Any, checks: list[CoreCheck], lines: dict[str, int]) 
     return findings
 
 
-def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]], reference: bool = False) -> ValidationResult:
-    """Validate ``data`` (the union of a build's graphs, a Graph or its triples) against the shapes.
+def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]] | bytes, reference: bool = False) -> ValidationResult:
+    """Validate ``data`` (the union of a build's graphs: a Graph, its triples, or N-Triples
+    bytes) against the shapes.
 
     ``conforms`` is False only when there is a finding of severity Violation; warnings (a
     plan whose source is cut off) are reported but do not fail. By default every constraint
@@ -189,10 +190,18 @@ def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]], reference: bool
     ``reference`` asks for pyshacl's own evaluation instead (slow; the reference semantics).
     """
     shapes = shapes_graph()
-    if reference:
+    if isinstance(data, bytes):
+        if reference:
+            return _validate_with_pyshacl(Graph().parse(data=data, format="nt"), shapes)
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+    elif reference:
         return _validate_with_pyshacl(data if isinstance(data, Graph) else _graph_of(data), shapes)
+    else:
+        store = oxigraph_store(data)
     _, constraints = split_shapes(shapes)
-    store = oxigraph_store(data)
     lines = _source_lines(store)
     findings = run_core_checks(store, _compiled(), lines) + run_sparql_constraints(store, constraints, lines)
     findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
