@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 SPARQL = "SELECT ?plan (COUNT(?t) AS ?n) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan"
 #: the mix: (kind, path, weight)
@@ -76,9 +77,16 @@ async def read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+def mix_for(plan_suffix: str = "") -> list[tuple[str, str, int]]:
+    """The mix, for a corpus whose plan slugs end in ``plan_suffix`` (``-s001`` in a synthetic one)."""
+    return [(kind, path.replace("sz-keytasks-2023/", f"sz-keytasks-2023{plan_suffix}/")
+             .replace("sz-market-2024/", f"sz-market-2024{plan_suffix}/"), weight) for kind, path, weight in MIX]
+
+
 async def client(host: str, port: int, until: float, rng: random.Random,
-                 latencies: dict[str, list[float]], errors: list[str]) -> None:
-    kinds = [(kind, path) for kind, path, weight in MIX for _ in range(weight)]
+                 latencies: dict[str, list[float]], errors: list[str],
+                 mix: list[tuple[str, str, int]] | None = None) -> None:
+    kinds = [(kind, path) for kind, path, weight in (mix or MIX) for _ in range(weight)]
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.monotonic() < until:
@@ -100,7 +108,7 @@ async def client(host: str, port: int, until: float, rng: random.Random,
 
 
 async def run_load(host: str, port: int, seconds: float, clients: int, pid: int | None,
-                   sample: float) -> dict[str, object]:
+                   sample: float, mix: list[tuple[str, str, int]] | None = None) -> dict[str, Any]:
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
     memory: list[tuple[float, int]] = []
@@ -115,7 +123,7 @@ async def run_load(host: str, port: int, seconds: float, clients: int, pid: int 
         if pid:
             memory.append((round(time.monotonic() - started, 1), rss_kib(pid)))
 
-    await asyncio.gather(sampler(), *(client(host, port, until, random.Random(k), latencies, errors)
+    await asyncio.gather(sampler(), *(client(host, port, until, random.Random(k), latencies, errors, mix)
                                       for k in range(clients)))
     elapsed = time.monotonic() - started
     every = sorted(x for values in latencies.values() for x in values)
@@ -174,12 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load test: {args.clients} clients, {result['seconds']:.0f} s, loopback; "
           f"{result['requests']} requests, {result['req_per_s']:.0f} req/s, {result['errors']} errors")
     print(f"  {'request':<16}{'count':>8}{'p50 ms':>10}{'p99 ms':>10}")
-    for kind, figure in {"all": result["all"], **result["by_kind"]}.items():  # type: ignore[dict-item]
+    for kind, figure in {"all": result["all"], **result["by_kind"]}.items():
         print(f"  {kind:<16}{figure['requests']:>8}{figure['p50_ms']:>10.1f}{figure['p99_ms']:>10.1f}")
     if result["memory_kib"]:
         samples = result["memory_kib"]
-        print("  server memory (MiB): " + ", ".join(f"{t:.0f}s {kib / 1024:.0f}" for t, kib in samples))  # type: ignore[union-attr]
-    for sample in result["error_samples"]:  # type: ignore[union-attr]
+        print("  server memory (MiB): " + ", ".join(f"{t:.0f}s {kib / 1024:.0f}" for t, kib in samples))
+    for sample in result["error_samples"]:
         print(f"  error: {sample}")
     if args.out:
         args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -203,14 +203,14 @@ def milestone_links(tasks: Mapping[TaskKey, TaskRecord], annual_plans: Mapping[i
     out = []
     for key, task in sorted(tasks.items()):
         for number, milestone in enumerate(task.milestones, start=1):
-            index = indexes.get(milestone.year)
-            if not index:
+            year_index = indexes.get(milestone.year)
+            if not year_index:
                 continue
             grams = bigrams(milestone.text)
             norm = math.sqrt(sum(c * c for c in grams.values())) or 1.0
             found: set[TaskKey] = set()
             for gram in grams:
-                posting = index.get(gram, [])
+                posting = year_index.get(gram, [])
                 if len(posting) <= STOP_DF:
                     found.update(k for k in posting if k[0] != key[0])
             if not found:

@@ -15,6 +15,7 @@ the same results on the real build and on every violating example of the shape t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -122,15 +123,15 @@ def compile_shapes(shapes: Graph) -> list[CoreCheck]:
     return checks
 
 
-def _property_checks(shapes: Graph, prop: object, focus: str) -> list[CoreCheck]:
-    path = shapes.value(prop, SH.path)  # type: ignore[arg-type]
+def _property_checks(shapes: Graph, prop: Any, focus: str) -> list[CoreCheck]:
+    path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
         raise UnsupportedShape(f"{prop}: only IRI paths are compiled, not {path!r}")
-    severity = str(shapes.value(prop, SH.severity, default=SH.Violation)).rsplit("#", 1)[-1]  # type: ignore[arg-type]
-    message = str(shapes.value(prop, SH.message) or "")  # type: ignore[arg-type]
+    severity = str(shapes.value(prop, SH.severity, default=SH.Violation)).rsplit("#", 1)[-1]
+    message = str(shapes.value(prop, SH.message) or "")
     name = str(prop) if not isinstance(prop, BNode) else f"[{path}]"
     out = []
-    for predicate, argument in sorted(shapes.predicate_objects(prop), key=str):  # type: ignore[arg-type]
+    for predicate, argument in sorted(shapes.predicate_objects(prop), key=str):
         if predicate in VALUE_COMPONENTS:
             test = _value_filter(predicate, argument, shapes)  # type: ignore[arg-type]
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this <{path}> ?value . FILTER({test}) }}"
@@ -139,8 +140,8 @@ def _property_checks(shapes: Graph, prop: object, focus: str) -> list[CoreCheck]
             query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this <{path}> ?value }} }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(argument)})")  # type: ignore[call-overload]
         elif predicate in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
-            qualified = shapes.value(prop, SH.qualifiedValueShape)  # type: ignore[arg-type]
-            tests = [(p, o) for p, o in shapes.predicate_objects(qualified) if p not in IGNORED]  # type: ignore[arg-type]
+            qualified = shapes.value(prop, SH.qualifiedValueShape)
+            tests = [(p, o) for p, o in shapes.predicate_objects(qualified) if p not in IGNORED]
             if not tests or any(p not in VALUE_COMPONENTS or p == SH["or"] for p, _ in tests):
                 raise UnsupportedShape(f"{prop}: sh:qualifiedValueShape beyond simple components")
             conforms = " && ".join(f"!({_value_filter(p, o, shapes)})" for p, o in tests)  # type: ignore[arg-type]

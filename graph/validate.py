@@ -147,7 +147,7 @@ _PREFIXES = {"pk": str(PK), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
 
 def _source_lines(store: Any) -> dict[str, int]:
     return {row["s"].value: int(row["l"].value) for row in store.query(
-        "SELECT ?s ?l WHERE { ?s pk:sourceLine ?l }", prefixes=_PREFIXES)}  # type: ignore[union-attr]
+        "SELECT ?s ?l WHERE { ?s pk:sourceLine ?l }", prefixes=_PREFIXES)}
 
 
 def run_sparql_constraints(store: Any, constraints: list[SparqlConstraint], lines: dict[str, int]) -> list[Finding]:
