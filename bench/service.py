@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,19 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-QUERIES = {
-    "tasks per plan": """PREFIX pk: <https://w3id.org/plankg/def#>
-SELECT ?plan (COUNT(?t) AS ?n) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan""",
-    "lead units": """PREFIX pk: <https://w3id.org/plankg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?name (COUNT(?t) AS ?n) WHERE { ?t pk:leadAgency/skos:prefLabel ?name } GROUP BY ?name ORDER BY DESC(?n) LIMIT 10""",
-    "targets 2025": """PREFIX pk: <https://w3id.org/plankg/def#>
-SELECT ?t ?v WHERE { ?x pk:hasTarget ?t . ?t pk:value ?v ; pk:targetYear "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> }""",
-    "former names": """PREFIX pk: <https://w3id.org/plankg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?t WHERE { ?a skos:prefLabel "市政务服务和数据管理局"@zh . ?h pk:replacedBy* ?a . ?t pk:responsibleAgency ?h }""",
-    "text search": """PREFIX pk: <https://w3id.org/plankg/def#>
-SELECT ?t WHERE { ?t pk:text ?x FILTER(CONTAINS(?x, "公平竞争")) }""",
-}
-
+from plankg.api.bench import QUERIES, time_requests
 
 PAGES = {
     "page: home": "/",
@@ -62,27 +49,10 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def timed(url: str, body: bytes | None, headers: dict[str, str], count: int) -> dict[str, float]:
-    """Median and p99 latency (ms) and requests/s of ``count`` sequential requests."""
-    latencies = []
-    started = time.perf_counter()
-    for _ in range(count):
-        t = time.perf_counter()
-        request = urllib.request.Request(url, data=body, headers=headers)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-        latencies.append((time.perf_counter() - t) * 1000)
-    total = time.perf_counter() - started
-    latencies.sort()
-    return {"median_ms": statistics.median(latencies),
-            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-            "req_per_s": count / total}
-
-
 def sparql(url: str, query: str, count: int) -> dict[str, float]:
     body = urllib.parse.urlencode({"query": query}).encode()
-    return timed(url, body, {"Content-Type": "application/x-www-form-urlencoded",
-                             "Accept": "application/sparql-results+json"}, count)
+    return time_requests(url, count, {"Content-Type": "application/x-www-form-urlencoded",
+                                      "Accept": "application/sparql-results+json"}, body)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
                                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_for(port)
         plankg = f"http://127.0.0.1:{port}"
-        results["plankg"] = {"agency lookup": timed(f"{plankg}/agencies/sz-amr", None, {}, args.requests)}
+        results["plankg"] = {"agency lookup": time_requests(f"{plankg}/agencies/sz-amr", args.requests)}
         for name, query in QUERIES.items():
             results["plankg"][name] = sparql(f"{plankg}/sparql", query, args.requests)
         for name, path in PAGES.items():
-            results["plankg"][name] = timed(f"{plankg}{path}", None, {"Accept": "text/html"}, args.requests)
+            results["plankg"][name] = time_requests(f"{plankg}{path}", args.requests, {"Accept": "text/html"})
 
         from plankg.graph.remote import merged_ntriples
 
