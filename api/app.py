@@ -22,7 +22,7 @@ from plankg import __version__
 from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_store
 from plankg.api.settings import Settings
 from plankg.api.web import install_web, render_resource_page, render_statements
-from plankg.graph.analysis import find_agencies, responsibilities
+from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
 from plankg.graph.browse import search_tasks
 from plankg.graph.guard import QueryRejected, check_query
 from plankg.graph.remote import RemotePool, RemoteStore, RemoteTimeout, RemoteUnavailable
@@ -143,6 +143,8 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     # a build is immutable: repeated GETs are answered from memory (not for a remote store,
     # which can change under us)
     app.state.response_cache = ResponseCache() if isinstance(store, GraphStore) else None
+    if isinstance(store, GraphStore):
+        responsibility_index(store)  # every agency's list, read once before the first request
     app.add_middleware(ResponseCacheMiddleware)
     install_web(app, settings.assets_dir, example_queries)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from plankg.graph.analysis import responsibility_index
 from plankg.graph.store import GraphStore
 from plankg.graph.workers import QueryPool
 
@@ -77,6 +78,7 @@ class BuildWatcher:
             return False
         settings = self.app.state.settings
         store = GraphStore.from_nquads(self.nquads)  # the whole new graph, before anything changes
+        responsibility_index(store)
         graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
         pool = QueryPool(self.nquads, settings.query_workers, settings.query_timeout, settings.max_rows,
                          settings.query_wait)

@@ -7,6 +7,9 @@ as a pyoxigraph term, never formatted into the query text.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -14,7 +17,15 @@ import pyoxigraph as ox
 from plankg.graph.namespace import DATA
 from plankg.graph.store import GraphStore, named_query
 
-__all__ = ["CarriedMeasure", "PlanDiff", "Responsibility", "find_agencies", "plan_diff", "responsibilities"]
+__all__ = [
+    "CarriedMeasure",
+    "PlanDiff",
+    "Responsibility",
+    "find_agencies",
+    "plan_diff",
+    "responsibilities",
+    "responsibility_index",
+]
 
 
 @dataclass(frozen=True)
@@ -37,20 +48,45 @@ def find_agencies(store: GraphStore, name: str) -> list[tuple[str, str, bool]]:
     return [(iri, label, exact == "true") for iri, label, exact in table.rows]
 
 
-def responsibilities(store: GraphStore, agency: str) -> list[Responsibility]:
-    """Every task the agency answers for: its own, its former names' and its groups'."""
-    table = store.select(named_query("agency_responsibilities"), {"agency": ox.NamedNode(agency)})
-    out = []
+def _responsibility_rows(rows: Iterable[tuple[str, ...]]) -> dict[str, list[Responsibility]]:
+    out: dict[str, list[Responsibility]] = {}
     seen = set()
-    for task, plan, number, title, role, via, _, holder_name, deadline in table.rows:
-        key = (task, role.rsplit("#", 1)[-1], via, holder_name)
+    for agency, task, plan, number, title, role, via, _, holder_name, deadline in rows:
+        key = (agency, task, role.rsplit("#", 1)[-1], via, holder_name)
         if key in seen:  # a task with two deadlines comes back twice
             continue
         seen.add(key)
-        out.append(Responsibility(task, plan.rsplit("/", 1)[-1], int(number), title,
-                                  role.rsplit("#", 1)[-1].removesuffix("Agency"), via,
-                                  holder_name, deadline or None))
+        out.setdefault(agency, []).append(Responsibility(
+            task, plan.rsplit("/", 1)[-1], int(number), title, role.rsplit("#", 1)[-1].removesuffix("Agency"), via,
+            holder_name, deadline or None))
     return out
+
+
+#: every agency's list, per embedded store: a build never changes
+_INDEX: weakref.WeakKeyDictionary[GraphStore, dict[str, list[Responsibility]]] = weakref.WeakKeyDictionary()
+_INDEX_LOCK = threading.Lock()
+
+
+def responsibility_index(store: GraphStore) -> dict[str, list[Responsibility]]:
+    """Every agency's responsibility list (agency IRI → list), read in one query the first time
+    and kept for the store. Thread-safe."""
+    with _INDEX_LOCK:
+        index = _INDEX.get(store)
+        if index is None:
+            index = _INDEX[store] = _responsibility_rows(store.select(named_query("agency_responsibilities")).rows)
+    return index
+
+
+def responsibilities(store: GraphStore, agency: str) -> list[Responsibility]:
+    """Every task the agency answers for: its own, its former names' and its groups'.
+
+    On the embedded store the answer comes from :func:`responsibility_index`; a remote store,
+    which may change, is asked each time.
+    """
+    if type(store) is GraphStore:
+        return list(responsibility_index(store).get(agency, []))
+    table = store.select(named_query("agency_responsibilities"), {"agency": ox.NamedNode(agency)})
+    return _responsibility_rows(table.rows).get(agency, [])
 
 
 _LINKED = """

@@ -140,3 +140,21 @@ def test_candidate_pruning_finds_every_all_pairs_link() -> None:
     pruned = related_links(tasks)
     assert pruned == related_links(tasks, stop_df=10**9)
     assert len(pruned) > 150
+
+
+def test_responsibility_index_equals_the_bound_query_for_every_agency(store) -> None:
+    """The per-build index of every agency's list answers exactly what the named query, bound
+    to one agency, answers."""
+    import pyoxigraph as ox
+
+    from plankg.graph.analysis import _responsibility_rows, responsibility_index
+    from plankg.graph.store import named_query
+
+    index = responsibility_index(store)
+    agencies = [row[0] for row in store.select(
+        "SELECT ?a WHERE { ?a a ?c VALUES ?c { pk:Agency pk:AgencyGroup } }").rows]
+    assert len(agencies) == 110
+    for agency in agencies:
+        bound = store.select(named_query("agency_responsibilities"), {"agency": ox.NamedNode(agency)})
+        assert _responsibility_rows(bound.rows).get(agency, []) == index.get(agency, []), agency
+    assert len(index["https://w3id.org/plankg/id/agency/sz-amr"]) == 164
