@@ -23,7 +23,7 @@ from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_sto
 from plankg.api.settings import Settings
 from plankg.api.web import install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
-from plankg.graph.browse import search_tasks
+from plankg.graph.browse import search_tasks, searchable
 from plankg.graph.guard import QueryRejected, check_query
 from plankg.graph.remote import RemotePool, RemoteStore, RemoteTimeout, RemoteUnavailable
 from plankg.graph.store import GraphStore
@@ -144,7 +144,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     # which can change under us)
     app.state.response_cache = ResponseCache() if isinstance(store, GraphStore) else None
     if isinstance(store, GraphStore):
-        responsibility_index(store)  # every agency's list, read once before the first request
+        # every agency's list and the search rows, read once before the first request
+        responsibility_index(store)
+        searchable(store)
+
     app.add_middleware(ResponseCacheMiddleware)
     install_web(app, settings.assets_dir, example_queries)
 

@@ -140,6 +140,7 @@ def _service(build: Path, requests: int, suffix: str = "") -> dict[str, Any]:
 
         mixed = asyncio.run(load_test.run_load("127.0.0.1", port, 10, 32, server.pid, 5, load_test.mix_for(suffix)))
         out["mixed lookups, 32 clients"] = {"req_per_s": mixed["req_per_s"], "errors": mixed["errors"],
+                                            "error_samples": mixed["error_samples"],
                                             "p50_ms": mixed["all"]["p50_ms"], "p99_ms": mixed["all"]["p99_ms"]}
         return out
     finally:

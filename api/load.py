@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=float, default=10, help="seconds between two memory samples")
     parser.add_argument("--url", help="an already running service (default: start one)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--plan-suffix", default="", help="the plan slugs' suffix (-s001 in a synthetic corpus)")
     args = parser.parse_args(argv)
     server = None
     if args.url:
@@ -167,14 +168,18 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pid = server.pid
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # a large build takes a while to load
         while time.monotonic() < deadline:
             with socket.socket() as attempt:
                 if attempt.connect_ex((host, port)) == 0:
                     break
+            if server.poll() is not None:
+                print(f"load test: plankg serve exited with {server.returncode}", file=sys.stderr)
+                return 2
             time.sleep(0.2)
     try:
-        result = asyncio.run(run_load(host, port, args.seconds, args.clients, pid, args.sample))
+        result = asyncio.run(run_load(host, port, args.seconds, args.clients, pid, args.sample,
+                                      mix_for(args.plan_suffix)))
     finally:
         if server is not None:
             server.kill()

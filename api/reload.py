@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from plankg.graph.analysis import responsibility_index
+from plankg.graph.browse import searchable
 from plankg.graph.store import GraphStore
 from plankg.graph.workers import QueryPool
 
@@ -78,7 +79,8 @@ class BuildWatcher:
             return False
         settings = self.app.state.settings
         store = GraphStore.from_nquads(self.nquads)  # the whole new graph, before anything changes
-        responsibility_index(store)
+        responsibility_index(store)  # warm, as create_app does, before the swap
+        searchable(store)
         graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
         pool = QueryPool(self.nquads, settings.query_workers, settings.query_timeout, settings.max_rows,
                          settings.query_wait)

@@ -9,6 +9,7 @@ value from a user is bound as a pyoxigraph term.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import Counter, defaultdict
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "indicator_page",
     "plan_page",
     "search_tasks",
+    "searchable",
     "task_page",
 ]
 
@@ -416,12 +418,18 @@ _SEARCHABLE = "SELECT ?task ?title ?text WHERE { ?task a pk:Task ; dcterms:title
 _SEARCH_ROWS: weakref.WeakKeyDictionary[GraphStore, list[dict[str, str]]] = weakref.WeakKeyDictionary()
 
 
-def _searchable(store: GraphStore) -> list[dict[str, str]]:
-    if type(store) is not GraphStore:  # a remote store may change: read it each time
+_SEARCH_LOCK = threading.Lock()
+
+
+def searchable(store: GraphStore) -> list[dict[str, str]]:
+    """Every task's IRI, title and text: read once per embedded store (thread-safe), each time
+    from a remote store (which may change)."""
+    if type(store) is not GraphStore:
         return _rows(store, _SEARCHABLE)
-    rows = _SEARCH_ROWS.get(store)
-    if rows is None:
-        rows = _SEARCH_ROWS[store] = _rows(store, _SEARCHABLE)
+    with _SEARCH_LOCK:
+        rows = _SEARCH_ROWS.get(store)
+        if rows is None:
+            rows = _SEARCH_ROWS[store] = _rows(store, _SEARCHABLE)
     return rows
 
 
@@ -433,7 +441,7 @@ def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, A
     """
     terms = bigrams(q)
     scored = []
-    for row in _searchable(store):
+    for row in searchable(store):
         hay = row["title"] + row["text"]
         if not all(t in hay for t in terms):
             continue
