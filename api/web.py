@@ -33,7 +33,6 @@ __all__ = ["ASSETS", "LANGUAGES", "highlight", "install_web", "render_resource_p
 LANGUAGES = ("zh", "en")
 #: URL prefix → folder inside node_modules (see package.json)
 ASSETS = {"yasgui": "@zazuko/yasgui/build", "chartjs": "chart.js/dist"}
-HTML_404 = {404: {"description": "unknown resource", "content": {"text/html": {}}}}
 
 
 @cache
