@@ -19,10 +19,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plankg.api.cache import request_store
 from plankg.graph import browse
@@ -127,10 +129,17 @@ class Page:
         return self.url("/id/" + iri.split("/id/", 1)[-1])
 
 
-def render(template: str, page: Page, **context: Any) -> HTMLResponse:
+def render(template: str, page: Page, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page template to an HTML response."""
     body = templates().get_template(template).render(page=page, t=page.t, **context)
-    return HTMLResponse(body, headers={"Vary": "Accept", "Content-Language": page.lang})
+    return HTMLResponse(body, status_code=status, headers={"Vary": "Accept", "Content-Language": page.lang})
+
+
+def prefers_html(request: Request) -> bool:
+    """Whether the client asks for HTML before JSON (a browser does; curl's */* does not)."""
+    accept = request.headers.get("accept", "")
+    html, json_at = accept.find("text/html"), accept.find("application/json")
+    return html >= 0 and (json_at < 0 or html < json_at)
 
 
 def source_lines(sources_dir: Path, file: str, start: int, stop: int | None, limit: int = 12) -> list[tuple[int, str]]:
@@ -195,6 +204,14 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
             app.mount(f"/assets/{name}", StaticFiles(directory=assets_dir / folder), name=f"assets-{name}")
             available.add(name)
     app.state.assets = available
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
+        # a browser that follows a dead link gets a page; API clients keep the JSON error
+        if exc.status_code == 404 and prefers_html(request):
+            lang = request.query_params.get("lang", "zh")
+            return render("error.html", Page(request, lang), status=404, message=str(exc.detail))
+        return await http_exception_handler(request, exc)
 
     store_of = request_store
 

@@ -78,14 +78,16 @@ def dataset_overview(store: GraphStore) -> dict[str, Any]:
 
 
 _PLAN = """
-SELECT ?title ?en ?start ?end ?type ?declared ?identifier ?issued ?publisher ?implements ?partOf WHERE {
+SELECT ?title ?en ?start ?end ?type ?declared ?identifier ?issued ?publisher ?implements ?implementsTitle ?partOf
+       ?partOfTitle WHERE {
   ?plan dcterms:title ?title .
   OPTIONAL { ?plan rdfs:label ?en FILTER(LANG(?en) = "en") }
   OPTIONAL { ?plan pk:periodStart ?start } OPTIONAL { ?plan pk:periodEnd ?end }
   OPTIONAL { ?plan dcterms:type ?type } OPTIONAL { ?plan pk:declaredTaskCount ?declared }
   OPTIONAL { ?plan dcterms:identifier ?identifier } OPTIONAL { ?plan dcterms:issued ?issued }
-  OPTIONAL { ?plan dcterms:publisher ?publisher } OPTIONAL { ?plan pk:implements ?implements }
-  OPTIONAL { ?plan dcterms:isPartOf ?partOf }
+  OPTIONAL { ?plan dcterms:publisher ?publisher }
+  OPTIONAL { ?plan pk:implements ?implements . OPTIONAL { ?implements dcterms:title ?implementsTitle } }
+  OPTIONAL { ?plan dcterms:isPartOf ?partOf . OPTIONAL { ?partOf dcterms:title ?partOfTitle } }
 } LIMIT 1
 """
 

@@ -283,6 +283,12 @@ def test_web_pages_escape_input_and_answer_404(client: TestClient) -> None:
     found = client.get("/find", params={"q": "<script>alert(1)</script>"})
     assert found.status_code == 200 and "<script>alert" not in found.text and "&lt;script&gt;" in found.text
     assert client.get("/id/agency/no-such-agency", headers={"accept": "text/html"}).status_code == 404
+    page = client.get("/id/agency/no-such-agency", params={"lang": "en"},
+                      headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Not found" in page.text and "no-such-agency" in page.text
+    api = client.get("/agencies/no-such-agency")
+    assert api.status_code == 404 and api.json() == {"detail": "no agency 'no-such-agency'"}
     assert client.get("/id/plan/sz-market-2024", params={"lang": "fr"}, headers={"accept": "text/html"}).status_code == 422
     filtered = client.get("/id/plan/sz-market-2024", params={"section": "\" onmouseover=\"x"}, headers={"accept": "text/html"})
     assert filtered.status_code == 200 and 'onmouseover="x' not in filtered.text
