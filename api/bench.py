@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -76,12 +75,6 @@ def time_requests(url: str, count: int, headers: dict[str, str] | None = None, b
             "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], "req_per_s": count / total}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _build(sources: Path | None, out: Path) -> dict[str, Any]:
     """Build in a child process: its stage timings (``plankg build --timings``) and peak memory."""
     command = [sys.executable, "-m", "plankg.api.cli", "build", "--out", str(out), "--timings"]
@@ -112,18 +105,13 @@ def _service(build: Path, requests: int, suffix: str = "") -> dict[str, Any]:
     """Time the service over HTTP on a build (whose plan slugs end in ``suffix``)."""
     from plankg.api import load as load_test
 
-    port = _free_port()
+    port = load_test.free_port()
     env = {**os.environ, "PLANKG_BUILD_DIR": str(build.resolve()), "PLANKG_RELOAD_INTERVAL": "0"}
     server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+        load_test.wait_for_port(port, 300, server)
         out: dict[str, Any] = {
             "agency lookup": time_requests(f"{base}/agencies/sz-amr", requests, vary=True),
             "agency lookup (cached)": time_requests(f"{base}/agencies/sz-amr", requests),

@@ -140,9 +140,27 @@ async def run_load(host: str, port: int, seconds: float, clients: int, pid: int 
 
 
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, seconds: float = 60, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Return once something listens on 127.0.0.1:``port``.
+
+    Raises:
+        RuntimeError: nothing listens within ``seconds``, or ``process`` exited first.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as attempt:
+            if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before listening on {port}")
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds:g} s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,15 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pid = server.pid
-        deadline = time.monotonic() + 300  # a large build takes a while to load
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex((host, port)) == 0:
-                    break
-            if server.poll() is not None:
-                print(f"load test: plankg serve exited with {server.returncode}", file=sys.stderr)
-                return 2
-            time.sleep(0.2)
+        try:
+            wait_for_port(port, 300, server)  # a large build takes a while to load
+        except RuntimeError as exc:
+            print(f"load test: {exc}", file=sys.stderr)
+            server.kill()
+            return 2
     try:
         result = asyncio.run(run_load(host, port, args.seconds, args.clients, pid, args.sample,
                                       mix_for(args.plan_suffix)))

@@ -12,16 +12,16 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from plankg.api.bench import QUERIES, time_requests
+from plankg.api.load import free_port
+from plankg.api.load import wait_for_port as wait_for
 
 PAGES = {
     "page: home": "/",
@@ -31,22 +31,6 @@ PAGES = {
     "page: indicator": "/id/indicator/hightech-fdi",
     "page: search": "/find?q=%E5%85%AC%E5%B9%B3%E7%AB%9E%E4%BA%89",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as attempt:
-            if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def sparql(url: str, query: str, count: int) -> dict[str, float]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from plankg.api.cli import run_build
+from plankg.api.load import free_port, wait_for_port
 from plankg.graph.store import GraphStore
 from plankg.loaders import default_corpus
 
@@ -54,22 +53,13 @@ def running_service(build_dir: Path, cwd: Path, **env: str) -> Iterator[str]:
     The front-end libraries come from the repository's ``node_modules`` (``npm ci``); ``env``
     adds ``PLANKG_*`` settings.
     """
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     environ = {**os.environ, "PLANKG_BUILD_DIR": str(build_dir), "PLANKG_ASSETS_DIR": str(REPO / "node_modules"),
                **env}
     server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
                               env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if server.poll() is not None:
-                raise RuntimeError(f"plankg serve exited with {server.returncode}")
-            time.sleep(0.2)
+        wait_for_port(port, 60, server)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.kill()

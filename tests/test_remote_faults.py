@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
+from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
 from plankg.graph.remote import RemotePool, RemoteStore, merged_ntriples
 from tests.test_service import oxigraph_binary
@@ -40,13 +41,7 @@ class Oxigraph:
         self.process = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(self.location),
                                          "--bind", f"127.0.0.1:{self.port}"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("oxigraph did not start")
+        wait_for_port(self.port, 30, self.process)
 
     def kill(self) -> None:
         assert self.process is not None

@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
+from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
 from plankg.graph.remote import RemotePool, RemoteStore, merged_ntriples
 from plankg.graph.store import GraphStore
@@ -68,12 +69,7 @@ def oxigraph_endpoint(build_dir: Path, tmp_path_factory: pytest.TempPathFactory)
     server = subprocess.Popen([binary, "serve-read-only", "--location", str(folder / "db"),
                                "--bind", f"127.0.0.1:{port}", "--timeout-s", "2"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as attempt:
-            if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
+    wait_for_port(port, 30, server)
     yield f"http://127.0.0.1:{port}/query"
     server.kill()
     server.wait(10)
@@ -222,12 +218,7 @@ def test_publish_to_a_writable_oxigraph_server(build_dir: Path, tmp_path: Path) 
     server = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"),
                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
+        wait_for_port(port, 30, server)
         base = f"http://127.0.0.1:{port}"
         assert main(["publish", "--endpoint", base, "--data", str(build_dir / "plankg.nq")]) == 0
         remote = RemoteStore(f"{base}/query", timeout=10)
