@@ -16,8 +16,9 @@ task's ``pk:text``; ``tests/test_measure_links.py`` checks this).
   ``related`` pair counts as wrong).
 
 A pair is *linked* when any task-to-task link of the build joins the two tasks: the contract's
-``pk:relatedTask``, ``pk:carriesOut``, ``pk:elaborates``, the measure links ``pk:sameMeasure``
-/ ``pk:partOf`` / ``pk:carriesOutMeasure``, or a milestone of one taken up by the other. With
+``pk:relatedTask`` (the super-relation of every named kind, pk:relatedMeasure included),
+``pk:carriesOut``, ``pk:elaborates``, ``pk:sameMeasure``, ``pk:partOfTask``, or a milestone of one
+taken up by the other; it is linked *as a measure* by any of these but pk:relatedMeasure. With
 ``--related-only`` only ``pk:relatedTask`` counts (the figure the issue quoted).
 
 Usage: ``python bench/link_recall.py [build/plankg.nq] [--related-only]``
@@ -42,7 +43,7 @@ Pair = frozenset[tuple[str, int]]
 _MEASURE_LINKS = """
 SELECT ?a ?b WHERE {
   { ?a pk:carriesOut ?b } UNION { ?a pk:elaborates ?b } UNION { ?a pk:hasMilestone/pk:takenUpBy ?b }
-  UNION { ?a pk:sameMeasure ?b } UNION { ?a pk:partOf ?b } UNION { ?a pk:carriesOutMeasure ?b }
+  UNION { ?a pk:sameMeasure ?b } UNION { ?a pk:partOfTask ?b }
   ?a a pk:Task . ?b a pk:Task .
 }"""
 _RELATED_LINKS = "SELECT ?a ?b WHERE { ?a pk:relatedTask ?b }"
@@ -56,7 +57,7 @@ def _key(iri: str) -> tuple[str, int]:
 def _pairs(store: GraphStore, query: str) -> set[Pair]:
     try:
         rows = store.select(query).rows
-    except Exception:  # noqa: BLE001 - an older build without the measure terms
+    except Exception:
         return set()
     return {frozenset((_key(a), _key(b))) for a, b in rows if a.startswith(BASE) and b.startswith(BASE)}
 
@@ -142,7 +143,7 @@ def evaluate(store: GraphStore, related_only: bool = False,
 def report(figures: dict[tuple[str, str] | None, Figures]) -> str:
     """A table of the figures, one plan pair a line, the overall line last."""
     lines = [f"{'plan pair':50} {'pos':>4} {'found':>5} {'recall':>6} {'linked':>6} {'prec':>6} {'strict':>6}"]
-    for key in sorted((k for k in figures if k is not None)) + [None]:
+    for key in [*sorted(k for k in figures if k is not None), None]:
         f = figures[key]
         name = "all plan pairs" if key is None else f"{key[0]} ~ {key[1]}"
         lines.append(f"{name:50} {f.positives:4d} {f.found:5d} {f.recall:6.2f} {f.linked:6d} {f.precision:6.2f} "

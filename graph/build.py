@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,16 +23,19 @@ from rdflib import Graph, URIRef
 from plankg import __version__
 from plankg.graph.inference import Rules, infer
 from plankg.graph.links import (
-    annex_links,
+    MeasureIndex,
+    annex_measure_links,
     elaboration_pairs,
     link_triples,
-    milestone_links,
+    measure_link_triples,
+    measure_links,
+    milestone_measure_links,
     realized_plans,
-    related_links,
 )
 from plankg.graph.namespace import graph_iri
 from plankg.graph.records import SourceRecord
 from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
+from plankg.graph.registry import _key as title_key
 from plankg.graph.resources import ontology_graph
 from plankg.graph.triples import (
     Context,
@@ -154,7 +157,9 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
         warnings.extend(record.warnings)
         warnings.extend(more)
     start = _timed(timings, progress, "triples", start)
-    quads[graph_iri("links")] = cross_plan_triples(ctx, warnings)
+    implemented = {(plans.slug_for(plan.title), plans._by_title[key]) for record in unique for plan in record.plans
+                   for key in map(title_key, plan.implements) if key in plans._by_title}
+    quads[graph_iri("links")] = cross_plan_triples(ctx, warnings, implemented)
     loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
     quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
     start = _timed(timings, progress, "links", start)
@@ -173,9 +178,12 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     return BuildResult(dict(quads), report, validation, timings, serialized)
 
 
-def cross_plan_triples(ctx: Context, warnings: list[str]) -> set[Triple]:
+def cross_plan_triples(ctx: Context, warnings: list[str], implemented: Iterable[tuple[str, str]] = ()) -> set[Triple]:
     """Links across plans: elaborations (key-task rows → work points), plans realized by
-    tasks, annex items → international plan tasks, related measures by text similarity.
+    tasks, and measure links (:func:`plankg.graph.links.measure_links`): annex items → the
+    international plan's tasks they carry out, milestones → the annual tasks that take them up,
+    and every pair of tasks whose clauses match, with the relation named. ``implemented`` holds
+    (annual plan, multi-year plan) pairs where the annual plan says it carries out the other.
     A key-task row whose lead units differ from the units its work point names is reported
     as a warning (the rows' 责任单位 column adds units the work points do not list)."""
     tasks = dict(ctx.stated_tasks)
@@ -192,21 +200,24 @@ def cross_plan_triples(ctx: Context, warnings: list[str]) -> set[Triple]:
     period = {slug: (e.period_start, e.period_end) for slug, e in ctx.plans.entries.items()}
     realized = realized_plans(tasks, titles, period)
     sections = {key: task.section or "" for key, task in tasks.items()}
-    annex = (annex_links(tasks, "sz-intl-tasks-2023", "sz-intl-2023-2025", sections)
-             if "sz-intl-tasks-2023" in ctx.stated_source and "sz-intl-2023-2025" in ctx.stated_source else [])
+    index = MeasureIndex(tasks)
+    carries = set(implemented)
+    annex = []
+    if "sz-intl-tasks-2023" in ctx.stated_source and "sz-intl-2023-2025" in ctx.stated_source:
+        annex = annex_measure_links(tasks, "sz-intl-tasks-2023", "sz-intl-2023-2025", sections, index)
+        carries.add(("sz-intl-tasks-2023", "sz-intl-2023-2025"))
     # two tasks that each issue a different plan share wording but not a measure
     issuing = [(a, b) for a, pa in realized for b, pb in realized if pa != pb]
-    related = related_links(tasks, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing])
+    links = measure_links(tasks, carries, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing],
+                          index=index)
     annual: dict[int, list[str]] = {}
     for slug, entry in ctx.plans.entries.items():
         if entry.period_start == entry.period_end and slug in ctx.stated_source:
             annual.setdefault(entry.period_start, []).append(slug)
-    multi_year = {k: t for k, t in tasks.items()
-                  if ctx.plans.entries[k[0]].period_end > ctx.plans.entries[k[0]].period_start}
-    milestones = milestone_links({**multi_year, **{k: t for k, t in tasks.items() if k[0] in
-                                                  {s for v in annual.values() for s in v}}}, annual)
-    milestones = [m for m in milestones if m[0] in multi_year]
-    return link_triples(related, annex, elaborations, realized, milestones)
+    multi_year = [k for k in tasks if ctx.plans.entries[k[0]].period_end > ctx.plans.entries[k[0]].period_start]
+    milestones = milestone_measure_links(tasks, annual, multi_year, index)
+    return (link_triples([], [], elaborations, realized)
+            | measure_link_triples([*annex, *links], milestones))
 
 
 def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,

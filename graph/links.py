@@ -260,3 +260,316 @@ def link_triples(related: Sequence[ScoredLink], annex: Sequence[ScoredLink],
     for key, slug in realized:
         out.add((task_iri(*key), PK.realizedBy, plan_iri(slug)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Measures: alignment at the level of clauses (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+MEASURE_METHOD = "measure-clause-bigram-tfidf-v2"
+#: a pair whose best clause pair reaches this is stated as a measure link (same measure, part of,
+#: carries out); measured on tests/fixtures/measure_pairs.csv (bench/link_recall.py)
+MEASURE_THRESHOLD = 0.35
+#: from this score up to MEASURE_THRESHOLD a pair is stated as related (pk:relatedMeasure)
+LINK_THRESHOLD = 0.20
+#: every pair from this score up is kept as a qualified pk:TaskLink with its clauses
+MEASURE_FLOOR = 0.15
+#: grams found in more clauses than this do not find candidates (see measure_links)
+MEASURE_STOP_DF = 150
+#: a candidate clause pair needs at least floor / PARTIAL_SHARE from its rarer grams
+PARTIAL_SHARE = 4
+#: a score bonus for the plan task in the annex item's parallel chapter
+ANNEX_SECTION_BONUS = 0.05
+
+SAME, PART, CARRIES, RELATED = "sameMeasure", "partOfTask", "carriesOut", "relatedMeasure"
+
+#: Boilerplate and policy verbs, removed before grams are taken: they are the wording that
+#: changes from year to year around the same measure (推广…/推行…/持续深化…) and the phrases that
+#: every task shares (围绕…, 进一步…); longest first.
+BOILERPLATE = tuple(sorted((
+    "进一步", "持续", "不断", "积极", "大力", "加快", "加大", "全面", "深入", "推动", "推进", "推广", "推行",
+    "开展", "实施", "实行", "实现", "建立", "健全", "完善", "加强", "强化", "提升", "提高", "优化", "探索",
+    "支持", "鼓励", "做好", "促进", "打造", "构建", "深化", "落实", "围绕", "依托", "通过", "全市", "我市",
+    "深圳市", "深圳", "有关", "相关", "工作", "机制", "制度", "服务", "领域", "体系", "水平", "建设", "企业",
+    "市场主体", "经营主体", "力度", "能力", "等", "的", "和", "与", "及", "在", "为", "对", "将", "年",
+), key=lambda w: (-len(w), w)))
+_BOILERPLATE = re.compile("|".join(map(re.escape, BOILERPLATE)))
+_CLAUSE_END = re.compile(r"[。；;！？]")
+_QUOTED = re.compile(r"[“《]([^”》]{2,30})[”》]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def measure_clauses(text: str) -> list[str]:
+    """A task's measures: its sentences and semicolon clauses that hold Chinese text.
+
+    >>> measure_clauses("优化企业登记。推行无介质电子签名；扩大服务圈。")
+    ['优化企业登记', '推行无介质电子签名', '扩大服务圈']
+    """
+    parts = [p.strip() for p in _CLAUSE_END.split(text) if _HAN.search(p)]
+    return parts or [text]
+
+
+def task_clauses(task: TaskRecord) -> list[str]:
+    """The clauses of a task's text, and its title first where the text does not open with it
+    (a table row's task cell: the pilot list's 开展“一照多址”改革 names the measure its text details)."""
+    clauses = measure_clauses(task.text)
+    title = task.title.strip()
+    if title and _HAN.search(title) and not task.text.startswith(title):
+        clauses.insert(0, title)
+    return clauses
+
+
+def measure_grams(clause: str) -> Counter[str]:
+    """The features of a clause: character bigrams of its Han runs once the boilerplate is
+    cut out, each quoted name (“…” or 《…》) as one feature, and Latin words (BIM, AEO).
+
+    >>> sorted(measure_grams("推行“一照多址”改革"))
+    ['Q:一照多址', '一照', '多址', '改革', '照多']
+    """
+    grams: Counter[str] = Counter()
+    for name in _QUOTED.findall(clause):
+        grams["Q:" + name] += 1
+    for word in _LATIN.findall(clause):
+        grams["L:" + word.upper()] += 1
+    for run in _HAN.findall(_BOILERPLATE.sub("|", clause)):
+        grams.update(run[i: i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class MeasureLink:
+    """Two tasks of different plans, their best-matching clauses and the relation named.
+
+    ``relation`` is one of :data:`SAME`, :data:`PART`, :data:`CARRIES`, :data:`RELATED`, or
+    None for a candidate below :data:`LINK_THRESHOLD`; ``a`` is the subject (the part, the task
+    that carries out), ``b`` the object.
+    """
+
+    a: TaskKey
+    b: TaskKey
+    score: float
+    clause_a: str
+    clause_b: str
+    relation: str | None
+    method: str = MEASURE_METHOD
+
+
+class MeasureIndex:
+    """The clauses of a set of tasks as TF-IDF vectors (IDF over clauses, quoted names
+    weighted double), with their gram index."""
+
+    def __init__(self, tasks: Mapping[TaskKey, TaskRecord]) -> None:
+        self.keys = sorted(tasks)
+        self.clauses: dict[TaskKey, list[str]] = {k: task_clauses(tasks[k]) for k in self.keys}
+        counts = {k: [measure_grams(c) for c in self.clauses[k]] for k in self.keys}
+        df: Counter[str] = Counter()
+        for grams_list in counts.values():
+            for grams in grams_list:
+                df.update(grams.keys())
+        self.size = max(1, sum(len(v) for v in counts.values()))
+        self.df = df
+        self.vectors: dict[TaskKey, list[dict[str, float]]] = {
+            k: [self.vector(g) for g in counts[k]] for k in self.keys}
+
+    def vector(self, grams: Counter[str]) -> dict[str, float]:
+        """The unit TF-IDF vector of a clause's grams (grams unknown to the index weigh as rare)."""
+        vector = {g: (1 + math.log(c)) * math.log((1 + self.size) / (1 + self.df.get(g, 0)))
+                  * (2.0 if g.startswith("Q:") else 1.0) for g, c in grams.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {g: v / norm for g, v in vector.items()}
+
+    def best(self, a: TaskKey, b: TaskKey) -> tuple[float, int, int]:
+        """(score, clause of a, clause of b) of the best-matching clause pair of two tasks."""
+        best = (0.0, 0, 0)
+        for i, x in enumerate(self.vectors[a]):
+            for j, y in enumerate(self.vectors[b]):
+                small, large = (x, y) if len(x) <= len(y) else (y, x)
+                score = sum(w * large.get(g, 0.0) for g, w in small.items())
+                if score > best[0]:
+                    best = (score, i, j)
+        return best
+
+
+def _relation(a: TaskKey, b: TaskKey, score: float, sizes: tuple[int, int],
+              carries: Iterable[tuple[str, str]]) -> tuple[TaskKey, TaskKey, str | None]:
+    """Name the relation of a scored pair (subject first).
+
+    - below :data:`LINK_THRESHOLD`: none (a candidate only); below :data:`MEASURE_THRESHOLD`:
+      related (same policy line, not shown to be the same measure);
+    - carries out: the plan of one task carries out the other's plan (an annual plan that says
+      it implements the multi-year plan, the annex task list of a plan);
+    - part of: one task is a bundle of at least three measures and at least twice as many as the
+      other's, so the other matches one clause of it;
+    - same measure otherwise.
+
+    >>> _relation(("x", 1), ("y", 2), 0.5, (1, 4), [])
+    (('x', 1), ('y', 2), 'partOfTask')
+    >>> _relation(("y", 2), ("x", 1), 0.5, (4, 1), [("x", "y")])
+    (('x', 1), ('y', 2), 'carriesOut')
+    """
+    if score < LINK_THRESHOLD:
+        return a, b, None
+    if score < MEASURE_THRESHOLD:
+        return a, b, RELATED
+    pairs = set(carries)
+    if (a[0], b[0]) in pairs:
+        return a, b, CARRIES
+    if (b[0], a[0]) in pairs:
+        return b, a, CARRIES
+    na, nb = sizes
+    if nb >= 3 and nb >= 2 * na:
+        return a, b, PART
+    if na >= 3 and na >= 2 * nb:
+        return b, a, PART
+    return a, b, SAME
+
+
+def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[str, str]] = (),
+                  exclude: Iterable[tuple[TaskKey, TaskKey]] = (), floor: float = MEASURE_FLOOR,
+                  stop_df: int = MEASURE_STOP_DF, index: MeasureIndex | None = None) -> list[MeasureLink]:
+    """Every pair of tasks of different plans whose best clause pair scores at least ``floor``,
+    with the relation named (see :func:`_relation`), best first; pairs in ``exclude`` are left out.
+
+    Candidates are found as in :func:`related_links`, clause by clause: clause pairs that share
+    grams found in at most ``stop_df`` clauses, with a partial score of at least half the floor;
+    each candidate's score is then the exact cosine. A task pair's score is that of its best
+    clause pair, so a one-sentence annual item matches the one clause of a long multi-year task
+    that it carries out, undiluted by the others.
+    """
+    index = index or MeasureIndex(tasks)
+    carries = sorted(set(carries))
+    skip = {frozenset(pair) for pair in exclude}
+    units = [(k, i) for k in index.keys for i in range(len(index.vectors[k]))]
+    postings: dict[str, list[int]] = {}
+    for u, (k, i) in enumerate(units):
+        for gram in index.vectors[k][i]:
+            postings.setdefault(gram, []).append(u)
+    best: dict[tuple[TaskKey, TaskKey], tuple[float, int, int]] = {}
+    for u, (key, i) in enumerate(units):
+        vector = index.vectors[key][i]
+        partial: dict[int, float] = {}
+        common = []
+        for gram, weight in vector.items():
+            posting = postings[gram]
+            if len(posting) > stop_df:
+                common.append((gram, weight))
+                continue
+            for v in posting:
+                if v > u and units[v][0][0] != key[0]:
+                    partial[v] = partial.get(v, 0.0) + weight * index.vectors[units[v][0]][units[v][1]][gram]
+        for v, part in partial.items():
+            if part < floor / PARTIAL_SHARE:
+                continue
+            other, j = units[v]
+            theirs = index.vectors[other][j]
+            score = part + sum(weight * theirs[gram] for gram, weight in common if gram in theirs)
+            score = round(score, 6)
+            if score < floor:
+                continue
+            pair = (key, other) if key < other else (other, key)
+            clause_pair = (i, j) if key < other else (j, i)
+            held = best.get(pair)
+            if held is None or (score, -clause_pair[0], -clause_pair[1]) > (held[0], -held[1], -held[2]):
+                best[pair] = (score, *clause_pair)
+    links = []
+    for (a, b), (score, i, j) in best.items():
+        if frozenset((a, b)) in skip:
+            continue
+        score = round(score, 4)
+        subject, obj, relation = _relation(a, b, score, (len(index.clauses[a]), len(index.clauses[b])), carries)
+        ca, cb = (index.clauses[a][i], index.clauses[b][j]) if subject == a else (index.clauses[b][j], index.clauses[a][i])
+        links.append(MeasureLink(subject, obj, score, ca, cb, relation))
+    links.sort(key=lambda link: (-link.score, link.a, link.b))
+    return links
+
+
+def annex_measure_links(tasks: Mapping[TaskKey, TaskRecord], annex: str, plan: str,
+                        sections: Mapping[TaskKey, str], index: MeasureIndex | None = None) -> list[MeasureLink]:
+    """Each annex item with the plan task it carries out: the plan task whose clauses best
+    match the item's, the task in the parallel chapter (the annex's 一 and the plan's （一）)
+    given :data:`ANNEX_SECTION_BONUS` (the annex's chapters do not follow the plan's sections
+    exactly: its chapter 二 holds the producer-services items of the plan's （一）)."""
+    index = index or MeasureIndex(tasks)
+    plan_tasks = [k for k in index.keys if k[0] == plan]
+    out = []
+    for key in (k for k in index.keys if k[0] == annex):
+        chapter = (sections.get(key) or "").split(".")[-1]
+        scored = []
+        for other in plan_tasks:
+            score, i, j = index.best(key, other)
+            bonus = ANNEX_SECTION_BONUS if (sections.get(other) or "").split(".")[-1] == chapter else 0.0
+            scored.append((score + bonus, -other[1], score, i, j, other))
+        if not scored:
+            continue
+        _, _, score, i, j, best = max(scored)
+        out.append(MeasureLink(key, best, round(score, 4), index.clauses[key][i], index.clauses[best][j], CARRIES,
+                               "annex-best-" + MEASURE_METHOD))
+    return out
+
+
+def milestone_measure_links(tasks: Mapping[TaskKey, TaskRecord], annual_plans: Mapping[int, Sequence[str]],
+                            multi_year: Iterable[TaskKey], index: MeasureIndex | None = None,
+                            threshold: float = MEASURE_THRESHOLD) -> list[tuple[TaskKey, int, TaskKey, float, str]]:
+    """Every milestone of a multi-year task linked to each task of the annual plans of its year
+    that takes it up: (task, milestone index from 1, annual task, score, matching clause) for
+    each annual task with a clause scoring at least ``threshold`` against the milestone's text
+    (market-2023-2025 task 20's 2024 区域评估结果“一单尽列、免费公开” → market-2024 task 33)."""
+    index = index or MeasureIndex(tasks)
+    by_year: dict[int, list[TaskKey]] = {}
+    for year, slugs in annual_plans.items():
+        by_year[year] = [k for k in index.keys if k[0] in set(slugs)]
+    grams_index: dict[int, dict[str, list[tuple[TaskKey, int]]]] = {}
+    for year, keys in by_year.items():
+        postings: dict[str, list[tuple[TaskKey, int]]] = {}
+        for k in keys:
+            for i, vector in enumerate(index.vectors[k]):
+                for gram in vector:
+                    postings.setdefault(gram, []).append((k, i))
+        grams_index[year] = postings
+    out = []
+    for key in sorted(set(multi_year)):
+        for number, milestone in enumerate(tasks[key].milestones, start=1):
+            year_postings = grams_index.get(milestone.year)
+            if not year_postings:
+                continue
+            vector = index.vector(measure_grams(milestone.text))
+            scores: dict[tuple[TaskKey, int], float] = {}
+            for gram, weight in vector.items():
+                for unit in year_postings.get(gram, ()):
+                    if unit[0][0] != key[0]:
+                        scores[unit] = scores.get(unit, 0.0) + weight * index.vectors[unit[0]][unit[1]][gram]
+            best: dict[TaskKey, tuple[float, int]] = {}
+            for (other, i), score in scores.items():
+                if score >= threshold and score > best.get(other, (0.0, 0))[0]:
+                    best[other] = (score, i)
+            for other, (score, i) in sorted(best.items()):
+                out.append((key, number, other, round(score, 4), index.clauses[other][i]))
+    return out
+
+
+def measure_link_triples(links: Sequence[MeasureLink],
+                         milestones: Sequence[tuple[TaskKey, int, TaskKey, float, str]] = ()) -> set[Triple]:
+    """The triples of measure links: the named relation between the tasks (where one is named)
+    and a qualified ``pk:TaskLink`` for every candidate, with score, method, relation and the
+    matching clause of each task."""
+    out: set[Triple] = set()
+    for link in links:
+        a, b = task_iri(*link.a), task_iri(*link.b)
+        node = link_iri(link.a, link.b, "measure")
+        out.update({(node, RDF.type, PK.TaskLink), (node, PK.linkFrom, a), (node, PK.linkTo, b),
+                    (node, PK.score, Literal(f"{link.score:.4f}", datatype=XSD.decimal)),
+                    (node, PK.method, Literal(link.method)),
+                    (node, PK.clauseFrom, Literal(link.clause_a, lang="zh")),
+                    (node, PK.clauseTo, Literal(link.clause_b, lang="zh"))})
+        if link.relation:
+            out.update({(a, PK[link.relation], b), (node, PK.relation, PK[link.relation])})
+    for key, index, annual, score, clause in milestones:
+        milestone = URIRef(f"{task_iri(*key)}/milestone/{index}")
+        node = link_iri(key, annual, f"milestone-{index}")
+        out.update({(milestone, PK.takenUpBy, task_iri(*annual)), (task_iri(*annual), PK.carriesOut, task_iri(*key)),
+                    (node, RDF.type, PK.TaskLink), (node, PK.linkFrom, task_iri(*annual)),
+                    (node, PK.linkTo, task_iri(*key)), (node, PK.relation, PK.carriesOut),
+                    (node, PK.method, Literal(f"milestone-{index}-" + MEASURE_METHOD)),
+                    (node, PK.clauseFrom, Literal(clause, lang="zh")),
+                    (node, PK.score, Literal(f"{score:.4f}", datatype=XSD.decimal))})
+    return out

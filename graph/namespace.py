@@ -118,6 +118,14 @@ class PK(DefinedNamespace):
     score: URIRef
     method: URIRef
     carriesOut: URIRef
+    sameMeasure: URIRef
+    partOfTask: URIRef
+    relatedMeasure: URIRef
+    relation: URIRef
+    clauseFrom: URIRef
+    clauseTo: URIRef
+    versionResponsibleAgency: URIRef
+    registryLabel: URIRef
     value: URIRef
 
 
