@@ -88,3 +88,31 @@ def test_measure_candidate_pruning_loses_nothing() -> None:
     assert len(full) > 300
     # every stated link of the all-pairs computation is found, with the same score and clauses
     assert [link for link in full if pruned.get((link.a, link.b)) != link] == []
+
+
+def _lineage(store: GraphStore, task: str) -> set[tuple[str, str]]:
+    from plankg.graph.store import named_query
+
+    rows = store.select(named_query("lineage"), {"task": ox.NamedNode(PLAN + task)}).rows
+    return {(other.removeprefix(PLAN), relation.rsplit("#", 1)[-1]) for other, _, _, _, relation, *_ in rows}
+
+
+def test_lineage_of_market_2024_task_33(store: GraphStore) -> None:
+    # 003 task 33 在有条件的区域实行区域评估结果“一单尽列、免费公开” carries out 000 market task 20's
+    # 2024年实行区域评估结果“一单尽列、免费公开”
+    assert ("sz-market-2023-2025/task/20", "carriesOut") in _lineage(store, "sz-market-2024/task/33")
+
+
+def test_lineage_of_key_task_5(store: GraphStore) -> None:
+    lineage = _lineage(store, "sz-keytasks-2023/task/5")
+    # 000 market task 4 推行开办企业无介质电子签名 holds it as one clause
+    assert ("sz-market-2023-2025/task/4", "partOfTask") in lineage
+    # 003 market 2024 task 5 推广开办企业音视频双录电子签名 (key task 5: 音视频双录双重确认)
+    assert ("sz-market-2024/task/5", "sameMeasure") in lineage
+
+
+def test_lineage_of_pilot_item_2(store: GraphStore) -> None:
+    # 004 item 2 便利企业开立银行账户: no later plan carries the bank-account measure (read: no 开户 in
+    # 000, 001, 002; 003 intl task 16 is accounts of visitors); nothing is named a measure link
+    lineage = _lineage(store, "sz-pilot-batch1/task/2")
+    assert not {r for _, r in lineage} & {"sameMeasure", "partOfTask", "carriesOut"}
