@@ -20,6 +20,7 @@ __all__ = [
     "NoticeRecord",
     "PlanRecord",
     "SectionRecord",
+    "SourceErrors",
     "SourceRecord",
     "TargetRecord",
     "TaskRecord",
@@ -45,6 +46,24 @@ class LoaderError(ValueError):
         self.reason = message
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {message}")
+
+
+class SourceErrors(LoaderError):
+    """Several source files (or several problems of one) cannot be read; every problem of the
+    run is in ``errors``, each naming its file and line.
+
+    Args:
+        errors: the problems, in file and line order.
+    """
+
+    def __init__(self, errors: list[LoaderError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.reason, first.file, first.line)
+        self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -147,6 +166,9 @@ class TaskRecord:
         agencies_open: True when the printed list ends in 等 (and others).
         source_line: the 1-based line where the task starts.
         deadline_text: the deadline as printed, if the source gives one.
+        deadline: the last day the deadline means, when it names a date.
+        deadline_precision: how precise that date is: ``day``, ``month``, ``quarter``, ``half``
+            or ``year`` (None for a status such as 持续推进, which has no date).
         national_reform: the ``*`` mark of the pilot list, if the source has such marks.
         responsible_official: the named official, if the source names one.
         rows: the table rows of a task printed over several rows, in order.
@@ -170,6 +192,7 @@ class TaskRecord:
     domain: str | None = None
     targets: tuple[TargetRecord, ...] = ()
     milestones: tuple[MilestoneRecord, ...] = ()
+    deadline_precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +207,14 @@ class PlanRecord:
         truncated: True when the source is known to stop before the plan ends.
         implements: titles of the plans this plan says it carries out (落实《…》).
         annex_of: the title of the plan this plan is the annex (附件) of.
+        issuer: the issuing body as printed (发布机构, the signature line), if printed.
+        issued: the date of issue (成文日期, the signature date), if printed.
+        identifier: the document number (文号) as printed, e.g. 深府办〔2024〕3号.
+        jurisdiction: the government the plan belongs to, as its name is printed or implied
+            (深圳市南山区, 广东省, 国务院 …), None when nothing names one.
+        period: the first and last year the plan covers, when its title or text says.
+        title_printed: False when the file prints no title and the title was made up (from
+            the file name); the graph then prefers ``plans.csv``.
     """
 
     title: str
@@ -193,6 +224,12 @@ class PlanRecord:
     truncated: bool = False
     implements: tuple[str, ...] = ()
     annex_of: str | None = None
+    issuer: str | None = None
+    issued: date | None = None
+    identifier: str | None = None
+    jurisdiction: str | None = None
+    period: tuple[int, int] | None = None
+    title_printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -241,6 +278,7 @@ class SourceRecord:
         declared_counts: the task counts the file states.
         warnings: problems that did not stop loading, each naming file and line.
         notices: the issuing notices the file carries.
+        layout: why this loader was chosen for the file (what was seen in it).
     """
 
     file: str
@@ -250,3 +288,4 @@ class SourceRecord:
     declared_counts: tuple[DeclaredCount, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notices: tuple[NoticeRecord, ...] = ()
+    layout: str = ""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from plankg.graph.records import LoaderError, SourceRecord
+from plankg.graph.records import LoaderError, SourceErrors, SourceRecord
 from plankg.loaders import markdown_table, news_digest, prose_plan, tab_table
 from plankg.loaders.targets import extract_milestones, extract_targets
 from plankg.loaders.text import read_source
@@ -21,12 +21,14 @@ from plankg.loaders.text import read_source
 __all__ = [
     "LOADERS",
     "MAX_SOURCE_BYTES",
+    "CorpusRead",
     "check_complete",
     "check_numbering",
     "default_corpus",
     "load_corpus",
     "loader_for",
     "merge_records",
+    "read_corpus",
 ]
 
 #: The largest source file read (a plan is a few hundred KB; the largest file of the corpus is 0.4 MB).
@@ -95,49 +97,104 @@ def loader_for(path: Path, encoding: str = "utf-8") -> Loader:
     return sniff_loader(path, encoding)
 
 
-def load_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
-                max_bytes: int = MAX_SOURCE_BYTES) -> tuple[list[SourceRecord], list[str]]:
-    """Read every ``*.txt`` of a folder with the loader for its layout, and check what was read.
+@dataclasses.dataclass(frozen=True)
+class CorpusRead:
+    """What reading a folder of sources gave: the records of the files that read, the warnings
+    of the run (each naming file and line) and the problems of the files that did not read.
 
-    A file whose bytes equal an earlier file's is read once (a warning). Numbering gaps are
-    warnings, or errors when ``strict``.
+    Attributes:
+        records: one record per file read, in file-name order.
+        warnings: problems that did not stop a file, ``file:line: message`` each.
+        errors: every problem that stopped a file, in file order (the file is skipped).
+    """
 
-    Returns:
-        The records, in file-name order, and warnings.
+    records: tuple[SourceRecord, ...]
+    warnings: tuple[str, ...]
+    errors: tuple[LoaderError, ...]
+
+
+def read_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
+                max_bytes: int = MAX_SOURCE_BYTES) -> CorpusRead:
+    """Read every ``*.txt`` of a folder with the loader for its layout, and check what was read,
+    collecting every problem of every file rather than stopping at the first.
+
+    A file whose bytes equal an earlier file's is read once (a warning). Numbering gaps and a
+    last item cut off mid-sentence are warnings, or errors when ``strict``.
 
     Raises:
-        LoaderError: a file cannot be read, is too large, empty or cut off mid-item, or a plan
-            numbers two items alike (names file and line).
+        LoaderError: the folder holds no ``*.txt`` file.
     """
     records: list[SourceRecord] = []
     warnings: list[str] = []
+    errors: list[LoaderError] = []
+    if not directory.is_dir():
+        raise LoaderError("no such folder", str(directory))
     files = sorted(directory.glob("*.txt"))
     if not files:
         raise LoaderError("no *.txt source files in the folder", str(directory))
     seen: dict[str, str] = {}
     for path in files:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoaderError(f"the file is {size} bytes, more than the {max_bytes} a source may hold", path.name)
-        lines, digest = read_source(path, encoding)
-        if digest in seen:
-            message = f"{path.name}: the same file as {seen[digest]}; read once"
-            if strict:
-                raise LoaderError(f"the same file as {seen[digest]}", path.name, 1)
-            warnings.append(message)
+        try:
+            record, file_warnings = _read_one(path, encoding, strict, max_bytes, seen)
+        except LoaderError as exc:
+            errors.append(exc)
             continue
-        seen[digest] = path.name
-        if all(_HEADING_OR_BLANK.match(line) for line in lines):
-            what = "empty" if not "".join(lines).strip() else "only headings, no items"
-            raise LoaderError(f"the file is {what}", path.name, max(1, len(lines)))
-        record = with_targets(loader_for(path, encoding)(path, encoding=encoding))
-        check_complete(record)
-        gaps = check_numbering(record)
-        if gaps and strict:
-            raise LoaderError(gaps[0][1] + " (an error with --strict)", path.name, gaps[0][0])
-        warnings.extend(f"{path.name}:{line}: {message}" for line, message in gaps)
-        records.append(record)
-    return records, warnings
+        warnings.extend(file_warnings)
+        if record is not None:
+            records.append(record)
+    return CorpusRead(tuple(records), tuple(warnings), tuple(errors))
+
+
+def _read_one(path: Path, encoding: str, strict: bool, max_bytes: int,
+              seen: dict[str, str]) -> tuple[SourceRecord | None, list[str]]:
+    """Read and check one file: its record (None for a repeated file) and its warnings."""
+    if not path.is_file():
+        raise LoaderError("not a regular file (a folder, device, FIFO or broken link); "
+                          "remove it or rename it so it does not end in .txt", path.name)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LoaderError(f"the file is {size} bytes, more than the {max_bytes} a source may hold", path.name)
+    lines, digest = read_source(path, encoding)
+    if digest in seen:
+        if strict:
+            raise LoaderError(f"the same file as {seen[digest]}", path.name, 1)
+        return None, [f"{path.name}: the same file as {seen[digest]}; read once"]
+    seen[digest] = path.name
+    if all(_HEADING_OR_BLANK.match(line) for line in lines):
+        what = "empty" if not "".join(lines).strip() else "only headings, no items"
+        raise LoaderError(f"the file is {what}", path.name, max(1, len(lines)))
+    record = with_targets(loader_for(path, encoding)(path, encoding=encoding))
+    warnings = list(record.warnings)
+    cut = check_complete(record)
+    if cut is not None:
+        if strict:
+            raise LoaderError(cut[1] + " (an error with --strict)", path.name, cut[0])
+        warnings.append(f"{path.name}:{cut[0]}: {cut[1]}; the item is kept as printed")
+    gaps = check_numbering(record)
+    if gaps and strict:
+        raise LoaderError(gaps[0][1] + " (an error with --strict)", path.name, gaps[0][0])
+    warnings.extend(f"{path.name}:{line}: {message}" for line, message in gaps)
+    return record, warnings
+
+
+def load_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
+                max_bytes: int = MAX_SOURCE_BYTES,
+                keep_going: bool = False) -> tuple[list[SourceRecord], list[str]]:
+    """Read every ``*.txt`` of a folder (see :func:`read_corpus`).
+
+    Returns:
+        The records, in file-name order, and warnings. With ``keep_going`` the files that did
+        not read are left out and named among the warnings (``skipped: file:line: reason``).
+
+    Raises:
+        SourceErrors: one or more files cannot be read, or a plan numbers two items alike;
+            every problem of the run, each naming file and line (not with ``keep_going``).
+    """
+    read = read_corpus(directory, encoding, strict, max_bytes)
+    if read.errors and not keep_going:
+        raise SourceErrors(list(read.errors))
+    skipped = [f"skipped: {error}" for error in read.errors]
+    return list(read.records), [*read.warnings, *skipped]
 
 
 def check_numbering(record: SourceRecord) -> list[tuple[int, str]]:
@@ -164,26 +221,25 @@ def check_numbering(record: SourceRecord) -> list[tuple[int, str]]:
     return warnings
 
 
-def check_complete(record: SourceRecord) -> None:
-    """Stop on a file cut off inside an item: its last item stops mid-sentence without the list
-    of units that the plan's other items end with.
+def check_complete(record: SourceRecord) -> tuple[int, str] | None:
+    """The line and message when a file is cut off inside an item: its last item stops
+    mid-sentence without the list of units that the plan's other items end with.
 
     (A plan whose items carry no units, like the port plan the digest cuts off, cannot be told
-    from a complete one this way; its declared count reports the gap.)
-
-    Raises:
-        LoaderError: at the last item's line.
+    from a complete one this way; its declared count reports the gap.) Public copies of plans
+    often give only their opening, so this is a warning unless the build is strict.
     """
     if not record.plans or not record.plans[-1].tasks:
-        return
+        return None
     plan = record.plans[-1]
     last = max(plan.tasks, key=lambda t: t.source_line)
     others = [t for t in plan.tasks if t is not last]
     with_units = sum(1 for t in others if t.agencies)
     if others and not last.agencies and with_units >= 0.8 * len(others) and not last.text.endswith(("。", "；", "！", "）", ")")):
-        raise LoaderError(f"the file ends inside item {last.number} of {plan.title}: its text stops "
-                          f"mid-sentence, without the list of units the other items end with (cut off?)",
-                          record.file, last.source_line)
+        return (last.source_line,
+                f"the file ends inside item {last.number} of {plan.title}: its text stops "
+                f"mid-sentence, without the list of units the other items end with (cut off?)")
+    return None
 
 
 def with_targets(record: SourceRecord) -> SourceRecord:

@@ -68,7 +68,9 @@ def one_gbk_line(data: bytes) -> bytes:
 FAULTS = {
     "malformed item": (replace(F000, "5.健全公平竞争审查机制。", "5.\n健全公平竞争审查机制。"), [],
                        f"{F000}:54: item 5 has no text after its number"),
-    "cut off mid-item": (rewrite(F000, lambda b: b[: b.index(CUT) + len(CUT)]), [],
+    # Public copies often give only a plan's opening: a cut-off last item is kept, with a
+    # warning, and refused only with --strict.
+    "cut off mid-item with --strict": (rewrite(F000, lambda b: b[: b.index(CUT) + len(CUT)]), ["strict"],
                          f"{F000}:56: the file ends inside item 6"),
     "cut off mid-character": (rewrite(F000, lambda b: b[: b.index(CUT) + len(CUT) - 1]), [],
                               f"{F000}:56: the file ends inside a character (cut off?)"),
