@@ -8,15 +8,14 @@ corpus's file names first, then by asking each loader whether it recognises the 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from plankg.graph.records import LoaderError, SourceErrors, SourceRecord
-from plankg.loaders import markdown_table, news_digest, prose_plan, tab_table
+from plankg.loaders import generic, markdown_table, news_digest, prose_plan, tab_table
 from plankg.loaders.targets import extract_milestones, extract_targets
-from plankg.loaders.text import read_source
+from plankg.loaders.text import clean_line, read_source
 
 __all__ = [
     "LOADERS",
@@ -24,8 +23,10 @@ __all__ = [
     "CorpusRead",
     "check_complete",
     "check_numbering",
+    "choose_loader",
     "default_corpus",
     "load_corpus",
+    "load_file",
     "loader_for",
     "merge_records",
     "read_corpus",
@@ -56,30 +57,41 @@ def load_work_points_and_key_tasks(path: Path, encoding: str = "utf-8") -> Sourc
     return merge_records(prose, markdown_table.load(path, encoding))
 
 
-#: The loader of each file of the vendored corpus, by name prefix.
+#: The specialised loaders, by the layout they read (for reports and ``plankg inspect``).
 LOADERS: dict[str, Loader] = {
-    "000_": prose_plan.load,
-    "001_": prose_plan.load,
-    "002_": load_work_points_and_key_tasks,
-    "003_": news_digest.load,
-    "004_": tab_table.load,
+    "prose_plan": prose_plan.load,
+    "work_points_and_key_tasks": load_work_points_and_key_tasks,
+    "news_digest": news_digest.load,
+    "tab_table": tab_table.load,
+    "markdown_table": markdown_table.load,
+    "generic": generic.load,
 }
 
 
-def sniff_loader(path: Path, encoding: str = "utf-8") -> Loader:
-    """The loader for a file outside the vendored corpus, from its layout."""
+def choose_loader(path: Path, encoding: str = "utf-8") -> tuple[Loader, str]:
+    """The loader for a file, chosen from what the file contains (never from its name), and
+    why: a pilot list printed as tab-separated cells, a news digest of plans (重要内容如下),
+    work points with markdown key-task tables, a markdown table, the Shenzhen prose layout
+    (a 深圳 plan title with labelled unit lists), else the generic loader."""
     head = path.read_bytes()[:200_000].decode(encoding, errors="replace")
     if re.search(r"^\t(序号|\d+\*?)\s*$", head, re.MULTILINE):
-        return tab_table.load
+        return tab_table.load, "tab_table: numbered rows printed one tab-separated cell per line"
     if "重要内容如下" in head:
-        return news_digest.load
+        return news_digest.load, "news_digest: a news summary of plans (重要内容如下) with their items"
     if re.search(r"^\|\s*\d+\s*\|", head, re.MULTILINE):
         if re.search(r"^\s*\d+\s*[.．]", head, re.MULTILINE):
-            return load_work_points_and_key_tasks
-        return markdown_table.load
-    if re.search(r"（[^（）]*）\s*$", head, re.MULTILINE) and "单位" not in head:
-        return functools.partial(prose_plan.load, layout=prose_plan.Layout(bare_tail=True))
-    return prose_plan.load
+            return (load_work_points_and_key_tasks,
+                    "work_points_and_key_tasks: numbered prose work points and markdown key-task tables")
+        return markdown_table.load, "markdown_table: a markdown table of numbered rows"
+    if any(prose_plan.is_plan_title(clean_line(line)) for line in head.splitlines()) and \
+            re.search(r"[（(]\s*(责任|牵头)单位\s*[:：]", head):
+        return prose_plan.load, "prose_plan: a 深圳 plan title line and items with labelled unit lists"
+    return generic.load, "generic"
+
+
+def sniff_loader(path: Path, encoding: str = "utf-8") -> Loader:
+    """The loader for a file, from its layout (see :func:`choose_loader`)."""
+    return choose_loader(path, encoding)[0]
 
 
 def default_corpus() -> Path:
@@ -90,11 +102,33 @@ def default_corpus() -> Path:
 
 
 def loader_for(path: Path, encoding: str = "utf-8") -> Loader:
-    """The loader for a file: by the corpus's file-name prefix, else by its layout."""
-    for prefix, loader in LOADERS.items():
-        if path.name.startswith(prefix):
-            return loader
-    return sniff_loader(path, encoding)
+    """The loader for a file, chosen from its content (see :func:`choose_loader`)."""
+    return choose_loader(path, encoding)[0]
+
+
+def load_file(path: Path, encoding: str = "utf-8") -> SourceRecord:
+    """Read one source file with the loader its layout calls for, targets and milestones read.
+
+    A specialised loader that finds no item gives way to the generic loader.
+
+    Raises:
+        LoaderError: the file cannot be read as a plan (names file, line and reason).
+    """
+    loader, reason = choose_loader(path, encoding)
+    try:
+        record = loader(path, encoding=encoding)
+        if loader is not generic.load and not any(plan.tasks for plan in record.plans):
+            raise LoaderError("no items", path.name)
+    except LoaderError as exc:
+        # only a layout that finds nothing gives way; a fault inside a layout it recognised
+        # (an item without text, a short row) is the file's problem and is reported
+        if loader is generic.load or not (exc.line is None or exc.reason == "no items"):
+            raise
+        record = generic.load(path, encoding=encoding)
+        reason = f"{record.layout} (the {reason.split(':')[0]} layout found no items)"
+    else:
+        reason = record.layout or reason
+    return with_targets(dataclasses.replace(record, layout=reason))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,7 +197,7 @@ def _read_one(path: Path, encoding: str, strict: bool, max_bytes: int,
     if all(_HEADING_OR_BLANK.match(line) for line in lines):
         what = "empty" if not "".join(lines).strip() else "only headings, no items"
         raise LoaderError(f"the file is {what}", path.name, max(1, len(lines)))
-    record = with_targets(loader_for(path, encoding)(path, encoding=encoding))
+    record = load_file(path, encoding)
     warnings = list(record.warnings)
     cut = check_complete(record)
     if cut is not None:

@@ -19,7 +19,7 @@ from plankg.graph.records import MilestoneRecord, TargetRecord
 __all__ = ["expand", "extract_milestones", "extract_targets", "split_clauses"]
 
 # Longest first, so that 平方公里 wins over 公里 and 个工作日 over 个.
-UNITS = ("个工作日", "平方公里", "平方米", "美元", "公里", "小时", "元", "%", "家", "个", "件",
+UNITS = ("个工作日", "个环节", "平方公里", "平方米", "美元", "公里", "小时", "元", "%", "家", "个", "件",
          "场", "条", "座", "所", "份", "亩", "宗", "户", "项", "名", "人", "次", "天", "倍")
 NUMBER = (r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>亿|万)?\s*(?P<unit>"
           + "|".join(re.escape(u) for u in UNITS) + r")?")
@@ -70,8 +70,8 @@ def comparator_of(before: str, after: str) -> str:
     """
     if after.startswith(AT_LEAST) or before.endswith(AT_LEAST):
         return "≥"
-    if after.startswith(AT_MOST) or before.endswith(AT_MOST):
-        return "≤"
+    if after.startswith(AT_MOST) or before.endswith(AT_MOST) or re.match(r"内(?!外|地|部|容)", after):
+        return "≤"  # 10个工作日内完成: within
     if after.startswith(ABOUT) or before.endswith(ABOUT):
         return "≈"
     return "="
@@ -118,15 +118,28 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
     for match in QUANTITY.finditer(clause):
         number, magnitude, unit = match.group("num"), match.group("mag"), match.group("unit")
         before, after = clause[: match.start()], clause[match.end():]
+        if not unit and not magnitude and re.match(r"^\s*日(?:以)?内", after) and \
+                before.rstrip().endswith(("压缩至", "缩短至", "控制在", "减至")):
+            unit, after = "日", after.lstrip()[1:]  # 压缩至20日内: days (日 after a number is otherwise a date)
         if not unit and not magnitude:
             continue  # a bare number: a hotline, a code, part of a name
+        if before.endswith(("×", "*", "x")) or re.match(r"^\s*[×*]", after):
+            continue  # 7×24小时: service hours, not a result
+        if unit == "个" and after.startswith("月"):
+            continue  # 12个月: a term, not a count
+        if before.endswith(("按", "按照", "减按", "不含", "计划", "规划", "的")) or \
+                re.match(r"^\s*(?:及)?(?:以下|以上|以内)\s*(?:[（(][^（()）]*[)）])?\s*的", after) or \
+                re.match(r"^\s*(?:但|的(?:部分|税率|费率|比例))", after) or \
+                re.match(r"^\s*(?:征收率|税率|费率)", after):
+            continue  # a rate or threshold a rule applies (按20%的税率, 10万元以下的纳税人), not a result
         if unit is None and magnitude and re.match(r"^\s*(?:亩|人次)", after):
             continue
         if before.endswith(("第", "+", "由", "从", "现有", "对于超过")) or re.match(r"^\s*\+", after):
             continue  # an ordinal, a name, a baseline or a condition
         if before.count("“") > before.count("”"):
             continue  # inside quotation marks: part of a name (“144过境免签”)
-        if YEAR.match(clause[match.start():]) or NOT_A_MEASURE.match(clause[match.start() + len(number):]):
+        if YEAR.match(clause[match.start():]) or (
+                unit != "日" and NOT_A_MEASURE.match(clause[match.start() + len(number):])):
             continue
         if unit == "条" and re.match(r"^\s*(?:特别)?措施", after):
             continue
