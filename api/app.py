@@ -20,14 +20,22 @@ from markupsafe import Markup
 
 from plankg import __version__
 from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_store
+from plankg.api.security import ClientLimits, SecurityMiddleware, client_key
 from plankg.api.settings import Settings
-from plankg.api.web import install_web, render_resource_page, render_statements
+from plankg.api.web import install_docs, install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
 from plankg.graph.browse import search_tasks, searchable
-from plankg.graph.guard import QueryRejected, check_query
+from plankg.graph.guard import QueryRejected
 from plankg.graph.remote import RemotePool, RemoteStore, RemoteTimeout, RemoteUnavailable
 from plankg.graph.store import GraphStore
-from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryPool, QueryTimeout
+from plankg.graph.workers import (
+    FORMATS,
+    QueryBusy,
+    QueryFailed,
+    QueryPool,
+    QueryRequest,
+    QueryTimeout,
+)
 
 __all__ = ["create_app", "negotiate"]
 
@@ -39,9 +47,12 @@ SPARQL_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "results (SPARQL results or RDF, by content negotiation); without a query, "
                          "the service description in Turtle",
           "content": {media: {"schema": {"type": "string"}} for media in FORMATS.values()}},
-    400: {"description": "bad query: syntax, update, SERVICE, foreign FROM, nesting, several queries"},
+    400: {"description": "bad query: syntax, update, SERVICE, foreign FROM, nesting, several queries; "
+                         "or the engine could not evaluate it (a generic message)"},
     406: {"description": "no acceptable result format"},
-    413: {"description": "query too large"},
+    413: {"description": "query or request body too large"},
+    429: {"description": "this client's limits (queries running, queries a second, query time a minute): "
+                         "try again after Retry-After seconds"},
     503: {"description": "over the time budget, or every query worker busy"},
     502: {"description": "the remote store is unreachable or failed (remote store only)"},
     504: {"description": "the remote store did not answer within the timeout (remote store only)"},
@@ -129,14 +140,18 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         pool: the SPARQL workers (default: a pool over ``dump``).
         dump: the build's ``plankg.nq`` (served under ``/dumps``).
     """
-    app = FastAPI(title="plankg", version=__version__,
+    app = FastAPI(title="plankg", version=__version__, docs_url=None, redoc_url=None,
                   description="Shenzhen business-environment plans as a knowledge graph: SPARQL, "
                               "REST lookups, linked data and dumps.")
     app.state.store = store
     app.state.settings = settings
     app.state.dump = dump
     app.state.pool = pool or (QueryPool(dump, settings.query_workers, settings.query_timeout,
-                                        settings.max_rows, settings.query_wait) if dump else None)
+                                        settings.max_rows, settings.query_wait, settings.max_result_bytes)
+                              if dump else None)
+    app.state.limits = ClientLimits(settings.client_queries, settings.client_rate, settings.client_burst,
+                                    settings.client_seconds, settings.query_wait)
+    max_body = settings.max_body_bytes or 3 * settings.max_query_bytes
     base = settings.base_iri
     graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     app.state.graphs = graphs
@@ -149,7 +164,9 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         searchable(store)
 
     app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(SecurityMiddleware, max_body=max_body)  # outermost: cached answers get the headers
     install_web(app, settings.assets_dir, example_queries)
+    install_docs(app)
 
     # a remote store that hangs or is down: every route answers 504 / 502 within its timeout
     @app.exception_handler(RemoteTimeout)
@@ -169,47 +186,73 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         for graph in (*default_graphs, *named_graphs):
             if graph not in graphs:
                 raise HTTPException(400, f"<{graph}> is not one of this dataset's graphs")
+        if len(query.encode("utf-8", errors="replace")) > settings.max_query_bytes:
+            raise HTTPException(413, f"the query is larger than {settings.max_query_bytes} bytes")
+        accept = request.headers.get("accept")
+        # checked and run in a worker, within the budget: the text run is the text checked
+        job = QueryRequest(query, negotiate(accept, RESULT_TYPES), negotiate(accept, GRAPH_TYPES),
+                           tuple(sorted(graphs)), tuple(default_graphs), tuple(named_graphs),
+                           settings.max_query_bytes)
+        limits: ClientLimits = app.state.limits
+        key = client_key(request.scope)
         try:
-            checked = check_query(query, graphs, settings.max_query_bytes)
-        except QueryRejected as exc:
-            raise HTTPException(exc.status, str(exc)) from None
-        offered = GRAPH_TYPES if checked.form in ("ConstructQuery", "DescribeQuery") else RESULT_TYPES
-        fmt = negotiate(request.headers.get("accept"), offered)
-        if fmt is None:
-            raise HTTPException(406, f"none of {', '.join(offered.values())} is acceptable")
-        try:
-            result = pool.run(checked.text, fmt, tuple(default_graphs), tuple(named_graphs))
+            result = pool.run(job)
         except (RemoteTimeout, RemoteUnavailable):
             raise  # 504 / 502, by the handlers below
-        except QueryTimeout as exc:
-            raise HTTPException(503, str(exc)) from None
-        except QueryBusy as exc:
+        except QueryRejected as exc:
+            limits.charge(key, getattr(exc, "seconds", 0.0))
+            raise HTTPException(exc.status, str(exc)) from None
+        except (QueryTimeout, QueryBusy) as exc:
+            limits.charge(key, getattr(exc, "seconds", 0.0))
             raise HTTPException(503, str(exc)) from None
         except QueryFailed as exc:
+            limits.charge(key, getattr(exc, "seconds", 0.0))
             raise HTTPException(400, str(exc)) from None
+        limits.charge(key, result.seconds)
         headers = {"Vary": "Accept", "X-Result-Rows": str(result.rows)}
         if result.truncated:
-            headers["X-Result-Truncated"] = f"true; at most {settings.max_rows} rows"
+            cap = f"{settings.max_result_bytes} bytes" if result.limit == "bytes" else f"{settings.max_rows} rows"
+            headers["X-Result-Truncated"] = f"true; at most {cap}"
         return Response(result.body, media_type=result.media_type, headers=headers)
+
+    async def limited(request: Request, pool: QueryPool, query: str | None, defaults: list[str],
+                      named: list[str]) -> Response:
+        """The query under its client's limits: the wait for a slot holds no thread."""
+        from starlette.concurrency import run_in_threadpool
+
+        if query is None:
+            return sparql_response(request, pool, None, defaults, named)
+        limits: ClientLimits = app.state.limits
+        async with limits.slot(client_key(request.scope)):
+            return await run_in_threadpool(sparql_response, request, pool, query, defaults, named)
 
     @app.get("/sparql", summary="SPARQL 1.1 query (GET); no query gives the service description",
              responses=SPARQL_RESPONSES)
-    def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
-                   default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
-                   named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
+    async def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
+                         default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+                         named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
         if query is not None and len(query) != 1:
             raise HTTPException(400, "give exactly one query")
-        return sparql_response(request, pool, query[0] if query else None, default_graph_uri, named_graph_uri)
+        return await limited(request, pool, query[0] if query else None, default_graph_uri, named_graph_uri)
 
     @app.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)",
               responses=SPARQL_RESPONSES, openapi_extra=SPARQL_BODY)
     async def sparql_post(request: Request, pool: PoolDep) -> Response:
-        body = await request.body()
-        if len(body) > settings.max_query_bytes:
-            raise HTTPException(413, f"the request body is larger than {settings.max_query_bytes} bytes")
+        # the Content-Length was checked by SecurityMiddleware; a chunked body is cut off here
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                raise HTTPException(413, f"the request body is larger than {max_body} bytes",
+                                    headers={"Connection": "close"})
+            chunks.append(chunk)
+        body = b"".join(chunks)
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         params = request.query_params
         if media == "application/sparql-query":
+            if len(body) > settings.max_query_bytes:
+                raise HTTPException(413, f"the query is larger than {settings.max_query_bytes} bytes")
             queries = [body.decode("utf-8", errors="replace")]
             defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
         elif media == "application/x-www-form-urlencoded":
@@ -224,9 +267,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
             raise HTTPException(400, "POST needs application/sparql-query or application/x-www-form-urlencoded")
         if len(queries) != 1:
             raise HTTPException(400, "give exactly one query")
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(sparql_response, request, pool, queries[0], defaults, named)
+        return await limited(request, pool, queries[0], defaults, named)
 
     @app.get("/sparql/examples", summary="Example queries for researchers (each with what it asks)")
     def sparql_examples() -> list[dict[str, str]]:

@@ -83,7 +83,7 @@ class BuildWatcher:
         searchable(store)
         graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
         pool = QueryPool(self.nquads, settings.query_workers, settings.query_timeout, settings.max_rows,
-                         settings.query_wait)
+                         settings.query_wait, settings.max_result_bytes)
         old_pool = self.app.state.pool
         state = self.app.state
         state.graphs = graphs

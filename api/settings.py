@@ -31,7 +31,16 @@ class Settings(BaseSettings):
             serve``, which swaps to a rebuilt graph atomically (0: never reload).
         max_source_bytes: the largest source file a build reads (``PLANKG_MAX_SOURCE_BYTES``).
         assets_dir: the ``node_modules`` folder of ``npm ci`` holding the web interface's
-            front-end libraries (YASGUI, Chart.js), served by the app itself.
+            front-end libraries (YASGUI, Chart.js, Swagger UI, ReDoc), served by the app itself.
+        max_result_bytes: about the most bytes a SPARQL result carries (then marked truncated).
+        max_body_bytes: the largest request body (413 above it, by ``Content-Length`` before it
+            is read, or as soon as a chunked body passes it); 0 means three times
+            ``max_query_bytes`` (a form-encoded query is up to three times its text).
+        client_queries: SPARQL queries one client (IP address) may have running at once.
+        client_rate, client_burst: SPARQL queries a second one client may send on average,
+            and at once (429 with ``Retry-After`` past them).
+        client_seconds: seconds of query-worker time one client may use a minute, beyond a free
+            quarter second per query (429 with ``Retry-After`` past it).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLANKG_")
@@ -52,6 +61,12 @@ class Settings(BaseSettings):
     reload_interval: float = 2.0
     max_source_bytes: int = 20_000_000
     assets_dir: Path | None = Path("node_modules")
+    max_result_bytes: int = 16 * 1024 * 1024
+    max_body_bytes: int = 0
+    client_queries: int = 1
+    client_rate: float = 50.0
+    client_burst: float = 100.0
+    client_seconds: float = 30.0
 
 
 @cache

@@ -30,11 +30,12 @@ from plankg.api.cache import request_store
 from plankg.graph import browse
 from plankg.graph.store import GraphStore
 
-__all__ = ["ASSETS", "LANGUAGES", "highlight", "install_web", "render_resource_page"]
+__all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "render_resource_page"]
 
 LANGUAGES = ("zh", "en")
 #: URL prefix → folder inside node_modules (see package.json)
-ASSETS = {"yasgui": "@zazuko/yasgui/build", "chartjs": "chart.js/dist"}
+ASSETS = {"yasgui": "@zazuko/yasgui/build", "chartjs": "chart.js/dist", "swagger-ui": "swagger-ui-dist",
+          "redoc": "redoc/bundles"}
 
 
 @cache
@@ -237,3 +238,30 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
     def editor(request: Request, query: str = "", lang: str = "zh") -> HTMLResponse:
         return render("editor.html", Page(request, lang), examples=examples(), query=query[:100_000],
                       available="yasgui" in app.state.assets)
+
+
+def install_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` (ReDoc) from this host's ``/assets`` (npm packages
+    ``swagger-ui-dist`` and ``redoc``), started by a script file, not inline, so that the
+    Content-Security-Policy holds; without the packages, a page that points at
+    ``/openapi.json``."""
+
+    def page(title: str, asset: str, head: str, body: str) -> HTMLResponse:
+        if asset not in app.state.assets:
+            body = (f"<h1>{title}</h1><p>The interactive documentation needs the front-end libraries "
+                    "(<code>npm ci</code>). The OpenAPI document is at <a href=\"/openapi.json\">/openapi.json</a>.</p>")
+            head = '<link rel="stylesheet" href="/static/plankg.css">'
+        return HTMLResponse(f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                            f"<title>{title} · plankg</title>{head}</head><body>{body}</body></html>")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return page("plankg API", "swagger-ui", '<link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css">',
+                    '<div id="swagger-ui"></div><script src="/assets/swagger-ui/swagger-ui-bundle.js"></script>'
+                    '<script src="/static/docs.js"></script>')
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return page("plankg API", "redoc", "",
+                    '<redoc spec-url="/openapi.json"></redoc><script src="/assets/redoc/redoc.standalone.js"></script>')

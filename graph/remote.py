@@ -17,7 +17,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from plankg.graph.store import PREFIXES, QueryTable, bind_values
-from plankg.graph.workers import FORMATS, QueryBusy, QueryFailed, QueryResult, QueryTimeout
+from plankg.graph.workers import (
+    FORMATS,
+    QueryBusy,
+    QueryFailed,
+    QueryPool,
+    QueryRequest,
+    QueryResult,
+    QueryTimeout,
+)
 
 __all__ = ["RemotePool", "RemoteStore", "RemoteTimeout", "RemoteUnavailable", "merged_ntriples", "publish_build"]
 
@@ -119,34 +127,59 @@ class RemoteStore:
 
 
 class RemotePool:
-    """The public endpoint's queries forwarded to the remote store (which enforces its own
-    timeout); SELECT results are capped at ``max_rows`` like the embedded workers'."""
+    """The public endpoint's queries, checked by the guard in local check-only worker
+    processes (time-bounded like the embedded pool's), then forwarded as normalized text to the
+    remote store (which enforces its own timeout); results are capped at ``max_rows`` rows and
+    ``max_bytes`` bytes like the embedded workers'.
 
-    def __init__(self, store: RemoteStore, max_rows: int = 10_000) -> None:
+    Args:
+        store: the remote store.
+        max_rows: the most rows a result carries.
+        checker: the check-only pool (default: two workers, started on the first query).
+        max_bytes: the largest answer accepted from the remote store (then 502).
+    """
+
+    def __init__(self, store: RemoteStore, max_rows: int = 10_000, checker: QueryPool | None = None,
+                 max_bytes: int = 16 * 1024 * 1024) -> None:
+        import threading
+
         self.store = store
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.checker = checker
+        self._lock = threading.Lock()
 
-    def run(self, text: str, fmt: str, default_graphs: tuple[str, ...] = (),
-            named_graphs: tuple[str, ...] = ()) -> QueryResult:
-        """Forward a checked query; the answer in the requested format."""
-        del default_graphs, named_graphs  # the guard admits only the build's own graphs
-        graph_query = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
-        body = self.store._request(text, FORMATS[fmt])
-        if graph_query or fmt != "json":
-            return QueryResult(body, FORMATS[fmt], False, 0)
+    def _checker(self) -> QueryPool:
+        with self._lock:
+            if self.checker is None:
+                self.checker = QueryPool(None, size=2, timeout=self.store.timeout, max_rows=self.max_rows)
+            return self.checker
+
+    def run(self, request: QueryRequest) -> QueryResult:
+        """Check a query (in a worker) and forward its normalized text; the answer in the
+        format the check chose."""
+        checked = self._checker().run(request)
+        fmt = next(name for name, media in FORMATS.items() if media == checked.media_type)
+        body = self.store._request(checked.text, checked.media_type)
+        if len(body) > self.max_bytes:
+            raise RemoteUnavailable(f"the remote store answered more than {self.max_bytes} bytes")
+        if fmt != "json":
+            return QueryResult(body, checked.media_type, False, 0)
         document = json.loads(body)
         if "results" not in document:
-            return QueryResult(body, FORMATS[fmt], False, 1)
+            return QueryResult(body, checked.media_type, False, 1)
         bindings = document["results"]["bindings"]
         truncated = len(bindings) > self.max_rows
         if truncated:
             document["results"]["bindings"] = bindings[: self.max_rows]
             document["truncated"] = True
-        return QueryResult(json.dumps(document, ensure_ascii=False).encode("utf-8"), FORMATS[fmt],
-                           truncated, min(len(bindings), self.max_rows))
+        return QueryResult(json.dumps(document, ensure_ascii=False).encode("utf-8"), checked.media_type,
+                           truncated, min(len(bindings), self.max_rows), "rows" if truncated else "")
 
     def close(self) -> None:
-        """Nothing to stop."""
+        """Stop the check workers."""
+        if self.checker is not None:
+            self.checker.close()
 
 
 def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 60.0) -> list[str]:

@@ -1,11 +1,21 @@
-"""Queries in worker processes that can be killed: the wall-clock budget of the endpoint.
+"""Queries in worker processes that can be killed, and that cannot reach the network: the
+wall-clock budget and the sandbox of the public endpoint.
 
 Neither pyoxigraph nor rdflib can cancel a running query, so each query of the public endpoint
-runs in one of a fixed number of worker processes, each holding its own copy of the build. A
-query that overruns its budget gets its worker killed and replaced; the caller gets
-:class:`QueryTimeout` at once. The number of workers bounds concurrent queries; a request that
-finds none free within ``wait`` seconds gets :class:`QueryBusy`. Results are capped at
-``max_rows`` rows (or triples), with an explicit truncation flag.
+is *checked and run* in one of a fixed number of worker processes, each holding its own copy of
+the build: the guard (:func:`plankg.graph.guard.check_query`, whose rdflib parse can take
+minutes on a hostile text) runs there too, inside the same budget, one query per process at a
+time (no lock shared between requests). A query that overruns its budget gets its worker killed
+and replaced; the caller gets :class:`QueryTimeout` at once. The number of workers bounds
+concurrent queries; a request that finds none free within ``wait`` seconds gets
+:class:`QueryBusy`. Results are capped at ``max_rows`` rows (or triples) and ``max_bytes``
+bytes, with an explicit truncation flag.
+
+Each worker drops the right to open network sockets before it loads anything (a seccomp filter
+on Linux: ``socket()`` of any family but ``AF_UNIX`` fails), so pyoxigraph's built-in
+``SERVICE`` client cannot connect anywhere even if a query got past the guard. Engine errors
+reach the caller as a generic message, never the engine's own text (which names ports and
+connection failures).
 
 Thread-safe: :meth:`QueryPool.run` may be called from many threads.
 """
@@ -13,16 +23,22 @@ Thread-safe: :meth:`QueryPool.run` may be called from many threads.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import dataclasses
 import io
 import json
 import multiprocessing
+import platform
 import queue
+import struct
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMATS", "QueryBusy", "QueryFailed", "QueryPool", "QueryResult", "QueryTimeout", "execute"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "QueryBusy", "QueryFailed", "QueryPool", "QueryRequest",
+           "QueryResult", "QueryTimeout", "execute", "forbid_network"]
 
 #: Result formats: name → media type.
 FORMATS = {
@@ -35,6 +51,10 @@ FORMATS = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+#: the message a client gets when the engine fails a query that passed the guard
+ENGINE_FAILED = "the query could not be evaluated"
 
 
 class QueryTimeout(RuntimeError):
@@ -46,17 +66,83 @@ class QueryBusy(RuntimeError):
 
 
 class QueryFailed(RuntimeError):
-    """The engine refused or failed the query (message from the engine)."""
+    """The engine refused or failed the query (a message safe to show a client)."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query of the public endpoint, as received (the worker checks it).
+
+    Attributes:
+        text: the query text, before normalization.
+        result_format: the format for SELECT and ASK (None: the client accepts none).
+        graph_format: the format for CONSTRUCT and DESCRIBE (None: the client accepts none).
+        allowed_graphs: the graphs ``FROM``/``FROM NAMED`` may name.
+        default_graphs, named_graphs: the protocol's ``default-graph-uri`` / ``named-graph-uri``.
+        max_query_bytes: the largest query accepted (413 above).
+    """
+
+    text: str
+    result_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    allowed_graphs: tuple[str, ...] = ()
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_query_bytes: int = 100_000
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """A serialized result."""
+    """A serialized result; ``truncated`` says a cap cut it, ``limit`` which ("rows", "bytes");
+    ``text`` the normalized query (check-only workers); ``seconds`` the worker's time on it."""
 
     body: bytes
     media_type: str
     truncated: bool
     rows: int
+    limit: str = ""
+    text: str = ""
+    seconds: float = 0.0
+
+
+def forbid_network() -> bool:
+    """Forbid this process (all its threads, and every process it starts) to open any socket
+    but an ``AF_UNIX`` one, and io_uring, with a seccomp filter. Irreversible. True when the
+    filter is in place; False where it cannot be (not Linux on x86-64 or arm64, seccomp off).
+    Sockets already open (the worker's pipe) keep working."""
+    arch = {"x86_64": (0xC000003E, 41, 317), "aarch64": (0xC00000B7, 198, 277)}.get(platform.machine())
+    if arch is None or platform.system() != "Linux":
+        return False
+    audit_arch, nr_socket, nr_seccomp = arch
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET
+    program = [  # (code, jump if true, jump if false, k); jumps count from the next instruction
+        (load, 0, 0, 4),             # 0 seccomp_data.arch
+        (jeq, 0, 7, audit_arch),     # 1 another ABI (int 0x80 …): deny
+        (load, 0, 0, 0),             # 2 seccomp_data.nr
+        (jge, 5, 0, 0x40000000),     # 3 x32 system calls: deny
+        (jeq, 4, 0, 425),            # 4 io_uring_setup: deny
+        (jeq, 0, 2, nr_socket),      # 5 not socket(): allow
+        (load, 0, 0, 16),            # 6 args[0], the address family
+        (jeq, 0, 1, 1),              # 7 AF_UNIX: allow, else deny
+        (ret, 0, 0, allow),          # 8
+        (ret, 0, 0, deny),           # 9
+    ]
+    code = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+    buffer = ctypes.create_string_buffer(code, len(code))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    fprog = SockFprog(len(program), ctypes.addressof(buffer))
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+            return False
+        # seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fprog): every thread
+        return int(libc.syscall(nr_seccomp, 1, 1, ctypes.byref(fprog))) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _term_json(term: Any) -> dict[str, str]:
@@ -78,50 +164,94 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _select(variables: list[str], rows: list[list[Any]], fmt: str, truncated: bool) -> bytes:
-    if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
-                    for row in rows]
-        doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-        if truncated:
-            doc["truncated"] = True
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        out = io.StringIO()
-        out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>')
-        out.write("".join(f'<variable name="{v}"/>' for v in variables))
-        if truncated:
-            out.write('<link href="urn:plankg:truncated"/>')
-        out.write("</head>\n<results>\n")
-        for row in rows:
-            out.write("<result>")
-            for v, t in zip(variables, row, strict=True):
-                if t is None:
-                    continue
-                j = _term_json(t)
-                if j["type"] == "uri":
-                    inner = f"<uri>{_xml_escape(j['value'])}</uri>"
-                elif j["type"] == "bnode":
-                    inner = f"<bnode>{_xml_escape(j['value'])}</bnode>"
-                else:
-                    attrs = (f' xml:lang="{j["xml:lang"]}"' if "xml:lang" in j else
-                             f' datatype="{j["datatype"]}"' if "datatype" in j else "")
-                    inner = f"<literal{attrs}>{_xml_escape(j['value'])}</literal>"
-                out.write(f'<binding name="{v}">{inner}</binding>')
-            out.write("</result>\n")
-        out.write("</results>\n</sparql>\n")
-        return out.getvalue().encode("utf-8")
-    if fmt == "csv":
-        import csv
+class _Capped:
+    """Pieces of a body, kept while they fit in ``max_bytes`` (and ``max_rows`` rows)."""
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([["" if t is None else t.value for t in row] for row in rows])
-        return buffer.getvalue().encode("utf-8")
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    def __init__(self, max_rows: int, max_bytes: int, reserve: int) -> None:
+        self.max_rows = max_rows
+        self.budget = max_bytes - reserve
+        self.pieces: list[bytes] = []
+        self.size = 0
+        self.limit = ""
+
+    def add(self, piece: bytes) -> bool:
+        """Keep one row; False (and nothing kept) once a cap is reached."""
+        if len(self.pieces) >= self.max_rows:
+            self.limit = "rows"
+            return False
+        if self.size + len(piece) > self.budget:
+            self.limit = "bytes"
+            return False
+        self.pieces.append(piece)
+        self.size += len(piece)
+        return True
+
+
+def _json_row(variables: list[str], row: list[Any]) -> bytes:
+    return json.dumps({v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _xml_row(variables: list[str], row: list[Any]) -> bytes:
+    out = ["<result>"]
+    for v, t in zip(variables, row, strict=True):
+        if t is None:
+            continue
+        j = _term_json(t)
+        if j["type"] == "uri":
+            inner = f"<uri>{_xml_escape(j['value'])}</uri>"
+        elif j["type"] == "bnode":
+            inner = f"<bnode>{_xml_escape(j['value'])}</bnode>"
+        else:
+            attrs = (f' xml:lang="{j["xml:lang"]}"' if "xml:lang" in j else
+                     f' datatype="{j["datatype"]}"' if "datatype" in j else "")
+            inner = f"<literal{attrs}>{_xml_escape(j['value'])}</literal>"
+        out.append(f'<binding name="{v}">{inner}</binding>')
+    out.append("</result>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_row(values: list[str]) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _select(variables: list[str], solutions: Any, fmt: str, max_rows: int, max_bytes: int) -> tuple[bytes, int, str]:
+    """A SELECT result serialized row by row until ``max_rows`` rows or ``max_bytes`` bytes:
+    the body, the rows kept, and the cap that cut it ("" for none)."""
+    capped = _Capped(max_rows, max_bytes, reserve=512 + 64 * len(variables))
+    for solution in solutions:
+        row = [solution[v] for v in variables]
+        if fmt == "json":
+            piece = _json_row(variables, row)
+        elif fmt == "xml":
+            piece = _xml_row(variables, row)
+        elif fmt == "csv":
+            piece = _csv_row(["" if t is None else t.value for t in row])
+        else:
+            piece = ("\t".join("" if t is None else str(t) for t in row) + "\n").encode("utf-8")
+        if not capped.add(piece):
+            break
+    truncated = bool(capped.limit)
+    if fmt == "json":
+        head = json.dumps({"vars": variables}, ensure_ascii=False)
+        tail = ', "truncated": true}' if truncated else "}"
+        body = (f'{{"head": {head}, "results": {{"bindings": [').encode() + b", ".join(capped.pieces) + \
+            b"]}" + tail.encode()
+    elif fmt == "xml":
+        head = "".join(f'<variable name="{v}"/>' for v in variables)
+        if truncated:
+            head += '<link href="urn:plankg:truncated"/>'
+        body = (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>{head}'
+                "</head>\n<results>\n").encode() + b"".join(capped.pieces) + b"</results>\n</sparql>\n"
+    elif fmt == "csv":
+        body = _csv_row(variables) + b"".join(capped.pieces)
+    else:
+        body = ("\t".join(f"?{v}" for v in variables) + "\n").encode() + b"".join(capped.pieces)
+    return body, len(capped.pieces), capped.limit
 
 
 def _ask(value: bool, fmt: str) -> bytes:
@@ -134,8 +264,9 @@ def _ask(value: bool, fmt: str) -> bytes:
 
 
 def execute(store: Any, text: str, fmt: str, max_rows: int, default_graphs: tuple[str, ...] = (),
-            named_graphs: tuple[str, ...] = ()) -> QueryResult:
-    """Run a checked query on a :class:`~plankg.graph.store.GraphStore` and serialize it.
+            named_graphs: tuple[str, ...] = (), max_bytes: int = 16 * 1024 * 1024) -> QueryResult:
+    """Run a checked (normalized) query on a :class:`~plankg.graph.store.GraphStore` and
+    serialize it, within ``max_rows`` rows (or triples) and about ``max_bytes`` bytes.
     ``default_graphs``/``named_graphs`` (the protocol's default-graph-uri and named-graph-uri)
     replace the query's dataset when given."""
     import pyoxigraph as ox
@@ -149,56 +280,104 @@ def execute(store: Any, text: str, fmt: str, max_rows: int, default_graphs: tupl
         dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     results = store.store.query(text, prefixes=PREFIXES, **dataset)
     if isinstance(results, ox.QueryBoolean):
-        body = _ask(bool(results), fmt if fmt in ("json", "xml", "csv", "tsv") else "json")
+        body = _ask(bool(results), fmt if fmt in RESULT_FORMATS else "json")
         return QueryResult(body, FORMATS.get(fmt, FORMATS["json"]), False, 1)
     if isinstance(results, ox.QuerySolutions):
         variables = [v.value for v in results.variables]
-        rows: list[list[Any]] = []
-        truncated = False
-        for solution in results:
-            if len(rows) == max_rows:
-                truncated = True
-                break
-            rows.append([solution[v] for v in variables])
-        fmt = fmt if fmt in ("json", "xml", "csv", "tsv") else "json"
-        return QueryResult(_select(variables, rows, fmt, truncated), FORMATS[fmt], truncated, len(rows))
+        fmt = fmt if fmt in RESULT_FORMATS else "json"
+        body, rows, limit = _select(variables, results, fmt, max_rows, max_bytes)
+        return QueryResult(body, FORMATS[fmt], bool(limit), rows, limit)
+    fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
+    # N-Triples size per triple; JSON-LD and RDF/XML spell a triple out at most ~3 times longer
+    weight = 1 if fmt in ("turtle", "ntriples") else 3
+    capped = _Capped(max_rows, max_bytes, reserve=1024)
     triples: list[Any] = []
-    truncated = False
     for triple in results:
-        if len(triples) == max_rows:
-            truncated = True
+        if not capped.add(b"") or capped.size + weight * (len(str(triple)) + 3) > capped.budget:
+            capped.limit = capped.limit or "bytes"
             break
+        capped.size += weight * (len(str(triple)) + 3)
         triples.append(triple)
-    fmt = fmt if fmt in ("turtle", "ntriples", "jsonld", "rdfxml") else "turtle"
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
     body = ox.serialize(triples, format=rdf_format) or b""
-    return QueryResult(body, FORMATS[fmt], truncated, len(triples))
+    while len(body) > max_bytes and triples:  # the estimate was short: cut in proportion
+        triples = triples[: int(len(triples) * max_bytes / len(body) * 0.9)]
+        capped.limit = "bytes"
+        body = ox.serialize(triples, format=rdf_format) or b""
+    return QueryResult(body, FORMATS[fmt], bool(capped.limit), len(triples), capped.limit)
 
 
-def _serve(nquads: str, conn: Any) -> None:  # pragma: no cover - runs in a child process
+def handle(store: Any, request: QueryRequest, max_rows: int, max_bytes: int) -> QueryResult:
+    """Check a request with the guard and, when a store is given, run the normalized text.
+    Without a store the result carries no body, only the checked ``text`` and the media type
+    chosen (a check-only worker, for a remote store).
+
+    Raises:
+        QueryRejected: the guard refused the query, or the client accepts no format for it (406).
+        QueryFailed: the engine failed it (a generic message; a syntax error is named).
+    """
+    from plankg.graph.guard import QueryRejected, check_query
+
+    checked = check_query(request.text, request.allowed_graphs, request.max_query_bytes)
+    graph_form = checked.form in ("ConstructQuery", "DescribeQuery")
+    fmt = request.graph_format if graph_form else request.result_format
+    if fmt is None:
+        offered = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+        raise QueryRejected(406, f"none of {', '.join(FORMATS[f] for f in offered)} is acceptable")
+    if store is None:
+        return QueryResult(b"", FORMATS[fmt], False, 0, "", checked.text)
+    try:
+        result = execute(store, checked.text, fmt, max_rows, request.default_graphs, request.named_graphs, max_bytes)
+    except SyntaxError as exc:  # the engine's parser: about the text, never the network
+        raise QueryFailed(f"the engine cannot parse the query: {str(exc).splitlines()[0][:300]}") from None
+    except Exception:
+        raise QueryFailed(ENGINE_FAILED) from None
+    return result
+
+
+def _serve(nquads: str | None, conn: Any) -> None:  # pragma: no cover - runs in a child process
+    sandboxed = forbid_network()  # before anything is loaded or any query read
+    # rdflib's parser recurses per triple pattern: give the query thread a large stack
+    threading.stack_size(512 * 1024 * 1024)
+    thread = threading.Thread(target=_loop, args=(nquads, conn, sandboxed), name="plankg-query")
+    thread.start()
+    thread.join()
+
+
+def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no cover - child process
+    from plankg.graph.guard import QueryRejected, check_query
     from plankg.graph.store import GraphStore
 
-    store = GraphStore.from_nquads(Path(nquads))
-    conn.send(("ready", None))
+    store = GraphStore.from_nquads(Path(nquads)) if nquads else None
+    check_query("ASK {}", ())  # rdflib's grammar built before the first real query
+    conn.send(("ready", sandboxed))
     while True:
         message = conn.recv()
         if message is None:
             return
-        text, fmt, max_rows, default_graphs, named_graphs = message
+        request, max_rows, max_bytes = message
         try:
-            conn.send(("ok", execute(store, text, fmt, max_rows, default_graphs, named_graphs)))
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("ok", handle(store, request, max_rows, max_bytes)))
+        except QueryRejected as exc:
+            conn.send(("rejected", (exc.status, str(exc))))
+        except QueryFailed as exc:
+            conn.send(("error", str(exc)))
+        except Exception:
+            conn.send(("error", ENGINE_FAILED))
 
 
 class _Worker:
-    def __init__(self, context: Any, nquads: str) -> None:
+    def __init__(self, context: Any, nquads: str | None) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(nquads, child), daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(120) or self.conn.recv()[0] != "ready":
+        if not self.conn.poll(120):
+            self.kill()
+            raise RuntimeError("a query worker did not start")
+        status, self.sandboxed = self.conn.recv()
+        if status != "ready":
             self.kill()
             raise RuntimeError("a query worker did not start")
 
@@ -210,23 +389,33 @@ class _Worker:
             self.conn.close()
 
 
+def _timed(exc: Exception, started: float) -> Exception:
+    """``exc`` with the worker time it cost as ``exc.seconds`` (what a client is charged)."""
+    exc.seconds = time.monotonic() - started  # type: ignore[attr-defined]
+    return exc
+
+
 class QueryPool:
-    """A fixed number of query workers over one build.
+    """A fixed number of query workers over one build (or, without a build, workers that only
+    check queries, for a remote store).
 
     Args:
-        nquads: the build's N-Quads file.
+        nquads: the build's N-Quads file (None: check-only workers).
         size: the number of workers (the bound on concurrent queries).
-        timeout: the wall-clock budget of one query, in seconds.
+        timeout: the wall-clock budget of one query, check included, in seconds.
         max_rows: the most rows (or triples) a result carries.
         wait: how long a request waits for a free worker.
+        max_bytes: about the most bytes a result carries.
     """
 
-    def __init__(self, nquads: Path, size: int = 2, timeout: float = 10.0,
-                 max_rows: int = 10_000, wait: float = 5.0) -> None:
-        self.nquads = str(nquads)
+    def __init__(self, nquads: Path | None, size: int = 2, timeout: float = 10.0,
+                 max_rows: int = 10_000, wait: float = 5.0, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.nquads = str(nquads) if nquads is not None else None
         self.timeout = timeout
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self.wait = wait
+        self.sandboxed = True
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -245,6 +434,7 @@ class QueryPool:
                 worker.kill()
                 return
             self._all.add(worker)
+            self.sandboxed = self.sandboxed and bool(worker.sandboxed)
         self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
@@ -253,35 +443,40 @@ class QueryPool:
             self._all.discard(worker)
         threading.Thread(target=self._add, daemon=True).start()
 
-    def run(self, text: str, fmt: str, default_graphs: tuple[str, ...] = (),
-            named_graphs: tuple[str, ...] = ()) -> QueryResult:
-        """Run a query (already checked by :func:`plankg.graph.guard.check_query`).
+    def run(self, request: QueryRequest) -> QueryResult:
+        """Check and run a query in a worker, within the budget.
 
         Raises:
+            QueryRejected: the guard refused it (its ``status``: 400, 406, 413).
             QueryBusy: no worker was free within ``wait`` seconds.
-            QueryTimeout: the query ran past ``timeout``; its worker was killed.
-            QueryFailed: the engine rejected or failed the query.
+            QueryTimeout: the check and run took longer than ``timeout``; the worker was killed.
+            QueryFailed: the engine failed the query.
         """
+        from plankg.graph.guard import QueryRejected
+
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             raise QueryBusy(f"all {len(self._all)} query workers are busy; try again") from None
+        started = time.monotonic()
         try:
-            worker.conn.send((text, fmt, self.max_rows, default_graphs, named_graphs))
+            worker.conn.send((request, self.max_rows, self.max_bytes))
             if not worker.conn.poll(self.timeout):
                 self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                raise _timed(QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped"), started)
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise QueryFailed("the query worker died; the query was not answered") from None
+            raise _timed(QueryFailed("the query worker died; the query was not answered"), started) from None
         except QueryTimeout:
             raise
         self._idle.put(worker)
+        if status == "rejected":
+            raise _timed(QueryRejected(*payload), started)
         if status == "error":
-            raise QueryFailed(str(payload))
+            raise _timed(QueryFailed(str(payload)), started)
         result: QueryResult = payload
-        return result
+        return dataclasses.replace(result, seconds=time.monotonic() - started)
 
     def close(self) -> None:
         """Stop every worker."""

@@ -1,0 +1,216 @@
+"""What a public service owes its host and its users: per-client limits on SPARQL, bounded
+request bodies, and the security headers of every response.
+
+- :class:`ClientLimits`: each client (its IP address) may have ``concurrency`` SPARQL queries
+  running (more wait, without holding a thread, up to ``wait`` seconds), ``rate`` queries a
+  second (``burst`` at once), and ``seconds`` seconds of worker time a minute beyond the first
+  quarter second of each query; past any of these it gets 429 with ``Retry-After`` (the model
+  is the Wikidata Query Service's per-client budget). So one hostile client costs only its own
+  requests: at most ``concurrency`` workers, and about ``seconds / 60`` of one on average.
+- :class:`SecurityMiddleware` (pure ASGI, outermost): refuses a request whose
+  ``Content-Length`` is over the cap with 413 before the app sees it, and adds the headers of
+  a public service to every answer, cached ones included: a Content-Security-Policy that allows
+  nothing from another host and no inline script, ``frame-ancestors 'none'``,
+  ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``.
+
+Thread-safe: the limits are kept under one lock held for a few dictionary operations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from collections.abc import Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import HTTPException
+
+__all__ = ["CSP", "CSP_DOCS", "ClientLimits", "SecurityMiddleware", "client_key"]
+
+#: the pages and the editor: scripts, styles, images and fonts from this host only
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+       "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+#: /docs and /redoc: Swagger UI and ReDoc set styles from script (CSS-in-JS) and ReDoc runs its
+#: search in a blob: worker; still no script from anywhere but this host, and none inline
+CSP_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "worker-src 'self'", "worker-src 'self' blob:")
+HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+           (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+
+
+def client_key(scope: Mapping[str, Any]) -> str:
+    """The client a request counts against: its peer address (behind a reverse proxy, the
+    proxy must pass the client's own address as the peer, e.g. uvicorn's ``--proxy-headers``)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+@dataclass
+class _Client:
+    tokens: float
+    budget: float
+    stamp: float
+    running: int = 0
+    waiting: int = 0
+    events: list[asyncio.Event] = field(default_factory=list)
+
+
+class ClientLimits:
+    """Per-client limits on the SPARQL endpoint.
+
+    Args:
+        concurrency: queries one client may have running at once.
+        rate: queries a second, on average, per client.
+        burst: queries a client may send at once before ``rate`` applies.
+        seconds: seconds of worker time a client may use a minute (beyond a free quarter second
+            per query); also the most it may use at once.
+        wait: how long a query waits for the client's running ones before 429.
+        max_waiting: queries one client may have waiting; more get 429 at once.
+    """
+
+    FREE = 0.25
+
+    def __init__(self, concurrency: int = 1, rate: float = 50.0, burst: float = 100.0, seconds: float = 30.0,
+                 wait: float = 5.0, max_waiting: int = 64) -> None:
+        self.concurrency = max(1, concurrency)
+        self.rate = rate
+        self.burst = burst
+        self.seconds = seconds
+        self.wait = wait
+        self.max_waiting = max_waiting
+        self._clients: dict[str, _Client] = {}
+        self._lock = threading.Lock()
+        self.refused = 0
+
+    def _client(self, key: str, now: float) -> _Client:
+        client = self._clients.get(key)
+        if client is None:
+            if len(self._clients) > 100_000:  # forget idle clients (their buckets are full again)
+                for old in [k for k, c in self._clients.items() if not c.running and not c.waiting]:
+                    del self._clients[old]
+            client = self._clients[key] = _Client(self.burst, self.seconds, now)
+        elapsed = now - client.stamp
+        client.tokens = min(self.burst, client.tokens + elapsed * self.rate)
+        client.budget = min(self.seconds, client.budget + elapsed * self.seconds / 60.0)
+        client.stamp = now
+        return client
+
+    def _refuse(self, message: str, retry: float) -> HTTPException:
+        self.refused += 1
+        return HTTPException(429, message, headers={"Retry-After": str(max(1, math.ceil(retry)))})
+
+    def admit(self, key: str) -> None:
+        """Take one query from the client's rate and check its time budget.
+
+        Raises:
+            HTTPException: 429 with ``Retry-After``.
+        """
+        with self._lock:
+            client = self._client(key, time.monotonic())
+            if client.budget <= 0:
+                wait = -client.budget / (self.seconds / 60.0) if self.seconds > 0 else 60.0
+                raise self._refuse(f"this client used its {self.seconds:g} s of query time a minute; "
+                                   "try again later", wait + 1)
+            if client.tokens < 1:
+                raise self._refuse(f"more than {self.rate:g} queries a second from this client", (1 - client.tokens) / self.rate)
+            client.tokens -= 1
+
+    def charge(self, key: str, seconds: float) -> None:
+        """Count a query's worker time against its client (the first quarter second is free)."""
+        with self._lock:
+            client = self._client(key, time.monotonic())
+            client.budget -= max(0.0, seconds - self.FREE)
+
+    @asynccontextmanager
+    async def slot(self, key: str) -> Any:
+        """Hold one of the client's ``concurrency`` slots (waiting without a thread).
+
+        Raises:
+            HTTPException: 429 when the client has too many waiting or none frees in time.
+        """
+        self.admit(key)
+        deadline = time.monotonic() + self.wait
+        with self._lock:
+            client = self._client(key, time.monotonic())
+            if client.running >= self.concurrency and client.waiting >= self.max_waiting:
+                raise self._refuse("too many queries from this client at once", self.wait)
+            client.waiting += 1
+        try:
+            while True:
+                with self._lock:
+                    if client.running < self.concurrency:
+                        client.running += 1
+                        break
+                    event = asyncio.Event()
+                    client.events.append(event)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise self._refuse(f"this client already has {self.concurrency} queries running", self.wait)
+                try:
+                    await asyncio.wait_for(event.wait(), remaining)
+                except TimeoutError:
+                    raise self._refuse(f"this client already has {self.concurrency} queries running",
+                                       self.wait) from None
+                finally:
+                    with self._lock:
+                        if event in client.events:
+                            client.events.remove(event)
+        finally:
+            with self._lock:
+                client.waiting -= 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                client.running -= 1
+                waiters = list(client.events)
+            for waiter in waiters:
+                waiter.set()
+
+
+class SecurityMiddleware:
+    """ASGI middleware: 413 on an oversized ``Content-Length``, security headers on every answer.
+
+    Args:
+        app: the ASGI app.
+        max_body: the largest request body accepted.
+    """
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        policy = (CSP_DOCS if path in ("/docs", "/redoc") else CSP).encode()
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(b"content-security-policy", policy), *HEADERS]
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *(h for h in extra if h[0] not in names)]}
+            await send(message)
+
+        length = next((value for name, value in scope["headers"] if name == b"content-length"), None)
+        if length is not None:
+            try:
+                too_large = int(length) > self.max_body
+            except ValueError:
+                too_large = True
+            if too_large:
+                body = (b'{"detail":"the request body is larger than %d bytes"}' % self.max_body)
+                await send_with_headers({"type": "http.response.start", "status": 413, "headers": [
+                    (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send_with_headers)
