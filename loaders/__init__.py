@@ -14,6 +14,7 @@ from pathlib import Path
 
 from plankg.graph.records import LoaderError, SourceErrors, SourceRecord
 from plankg.loaders import generic, markdown_table, news_digest, prose_plan, tab_table
+from plankg.loaders.inspection import describe_inspection, inspect_file
 from plankg.loaders.targets import extract_milestones, extract_targets
 from plankg.loaders.text import clean_line, read_source
 
@@ -25,6 +26,8 @@ __all__ = [
     "check_numbering",
     "choose_loader",
     "default_corpus",
+    "describe_inspection",
+    "inspect_file",
     "load_corpus",
     "load_file",
     "loader_for",

@@ -214,7 +214,7 @@ def read_metadata(lines: Sequence[Line], stop: int) -> Metadata:
         if named:
             value = _squash(text[named.start(1):])
             meta.named_title = _notice_plan(value) or value
-        publisher = re.search(r"发布机构\s*[:：]\s*(\S+)", plain)
+        publisher = re.search(r"发布机构\s*[:：]\s*(\S+?)(?=发布日期|成文日期|\s|$)", plain)
         if publisher and not meta.issuer:
             meta.issuer = text[publisher.start(1): publisher.end(1)]
         written = re.search(r"成文日期\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2})", plain)
@@ -287,11 +287,12 @@ def _clean_title(title: str) -> str:
     return re.sub(r"[（(][^（()）]*〔\d{4}〕[^（()）]*[)）]$", "", title)
 
 
+_NAME = r"[^\W\d_a-zA-Z省市区县旗盟]"  # a character of a place name (not a level word)
 _PLACE = re.compile(
     r"^(国务院|"
-    r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|特别行政区))?"
-    r"(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,6}?(?:区|县|旗|市))?)")
+    rf"(?:{_NAME}{{2,7}}?(?:省|自治区|特别行政区))?"
+    rf"(?:{_NAME}{{1,8}}?(?:市|自治州|地区|盟))?"
+    rf"(?:{_NAME}{{1,6}}?(?:区|县|旗|市))?)")
 
 
 def place_of(text: str | None) -> str | None:
