@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -343,6 +343,14 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
     """A table printed one cell per line, as ``|`` rows or as tab-separated rows: the column
     roles and the rows (line, cells) whose first cell is a number."""
     for index, line in enumerate(lines):
+        spaced = line.text.split()
+        if len(spaced) >= 3 and "|" not in line.text and "\t" not in line.text and _header_roles(spaced) \
+                and all(simplified(c) in _TABLE_COLUMNS for c in spaced):
+            # a table whose rows are flattened into lines of space-separated cells
+            roles = _header_roles(spaced) or []
+            flat = [(ln.number, ln.text.split(None, len(roles) - 1)) for ln in lines[index + 1:]
+                    if re.match(r"^\d{1,3}\*?\s+\S", ln.text)]
+            return roles, flat
         cells = _row_cells(line.text)
         if cells and len(cells) >= 3 and _header_roles(cells):
             roles = _header_roles(cells)
@@ -467,6 +475,8 @@ def _continues(item: Item, text: str) -> bool:
     if LABEL.match(plain) or re.match(r"^[（(〔\[【]", plain) or plain.rstrip().endswith(("：", ":")):
         return True
     last = item.lines[-1].text
+    if LABEL.match(simplified(last.strip())):
+        return False  # after a 责任单位：/完成时限： line only another field continues the item
     if not last.rstrip().endswith(("。", "；", "！", "？", "）", ")", "〕", "]", "】")):
         return True
     return len(plain) >= 15 and bool(re.search(r"[，,。；]", plain))
@@ -612,41 +622,104 @@ def _sections(items: Sequence[Item], style: str) -> tuple[list[SectionRecord], d
 # ----------------------------------------------------------------------------- the pipeline
 
 
+def split_plans(lines: Sequence[Line]) -> list[list[Line]]:
+    """The file's lines, one list per plan: a new plan starts at a standalone title line after
+    items have been read, when a first item or a table header follows it closely (a plan and
+    its annex list, several plans issued together)."""
+    starts = [0]
+    seen_item = False
+    for index, line in enumerate(lines):
+        mark = numbering(line.text)
+        if (seen_item and mark is None and _is_title_like(line.text)
+                and not re.search(r"[，,；;]", line.text) and _plan_follows(lines, index)):
+            starts.append(index)
+            seen_item = False
+            continue
+        if mark is not None or _row_cells(line.text):
+            seen_item = True
+    return [list(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+
+
+def _plan_follows(lines: Sequence[Line], index: int) -> bool:
+    for line in lines[index + 1: index + 8]:
+        mark = numbering(line.text)
+        if mark is not None:
+            return mark.number == 1
+        cells = _row_cells(line.text)
+        if simplified(line.text.strip()) in ("序号", "编号") or (cells and _header_roles(cells)):
+            return True
+    return False
+
+
 def read_lines(file: str, digest: str, raw: Sequence[str]) -> SourceRecord:
-    """Read a plan file's lines into a :class:`SourceRecord`.
+    """Read a plan file's lines into a :class:`SourceRecord` (one plan per title that heads
+    numbered items; see :func:`split_plans`).
 
     Raises:
         LoaderError: no numbered item is found (names the file and says what was looked for).
     """
     lines = prepare_lines(raw)
     warnings: list[str] = []
-    table = table_rows(lines)
-    items = find_items(lines)
-    style = choose_task_style(items)
-    first_item = min([i.line for i in items if i.numbering.style == style] or [0]) if style else 0
-    if table and table[1]:
-        first_item = min(first_item or table[1][0][0], table[1][0][0])
-        first_item = min(first_item, min(i.line for i in items) if items else first_item)
-    if not items and not (table and table[1]):
+    plans: list[PlanRecord] = []
+    reasons: list[str] = []
+    first_meta: Metadata | None = None
+    for part in split_plans(lines):
+        read = _read_plan(file, part, first_meta, warnings)
+        if read is None:
+            continue
+        plan, meta, reason = read
+        if first_meta is None:
+            first_meta = meta
+        elif plans:
+            plan = replace(plan, annex_of=plans[0].title if _is_annex(part) else None)
+        plans.append(plan)
+        reasons.append(reason)
+    if not plans:
         raise LoaderError("no numbered item found: looked for items numbered 1. 1、 （一） (1) ① 第一条 "
                           "under 一、 chapters, and for tables with 序号 and a task column", file,
                           lines[0].number if lines else 1)
-    start = min([i.line for i in items] or [first_item])
-    meta = read_metadata(lines, start if not table else min(start, table[1][0][0] if table[1] else start))
+    if len(plans) > 1:
+        reasons = [f"{len(plans)} plans", *reasons]
+    return SourceRecord(file, digest, "generic", tuple(plans), warnings=tuple(warnings),
+                        layout="generic: " + "; ".join(reasons))
+
+
+def _is_annex(part: Sequence[Line]) -> bool:
+    return bool(re.search(r"附件|附表|清单|分工表", simplified(part[0].text))) if part else False
+
+
+def _read_plan(file: str, lines: list[Line], inherited: Metadata | None,
+               warnings: list[str]) -> tuple[PlanRecord, Metadata, str] | None:
+    """One plan's lines → the plan, its metadata and why it was read as it was (None when
+    the lines hold no numbered item)."""
+    table = table_rows(lines)
+    rows = table[1] if table else []
+    items = find_items(lines)
+    if rows:  # numbered lines inside the table are its rows, not items
+        items = [i for i in items if i.line < rows[0][0] - 1]
+    style = choose_task_style(items) if not rows else None
+    if not items and not rows:
+        return None
+    starts = [i.line for i in items] + [r[0] for r in rows]
+    meta = read_metadata(lines, min(starts))
+    if inherited is not None:
+        meta.issuer = meta.issuer or inherited.issuer
+        meta.issued = meta.issued or inherited.issued
+        meta.identifier = meta.identifier or inherited.identifier
     title, title_line = choose_title(meta)
     printed = title is not None
     if title is None:
         title = Path(file).stem
-        warnings.append(f"{file}:1: no plan title printed; the plan is named after the file "
-                        f"(give its title in plans.csv)")
+        warnings.append(f"{file}:{lines[0].number}: no plan title printed; the plan is named after the "
+                        f"file (give its title in plans.csv)")
     period = period_of(title) if printed else None
     year = period[1] if period and period[0] == period[1] else None
-    reasons: list[str] = []
-    if table and table[1]:
-        tasks = table_tasks(table[0], table[1], year)
-        sections: list[SectionRecord] = []
-        reasons.append(f"a table with columns {'/'.join(r for r in table[0] if r != 'skip')}, "
-                       f"{len(table[1])} numbered rows")
+    sections: list[SectionRecord] = []
+    if rows:
+        assert table is not None
+        tasks = table_tasks(table[0], rows, year)
+        reason = (f"a table with columns {'/'.join(r for r in table[0] if r != 'skip')}, "
+                  f"{len(rows)} numbered rows")
     else:
         assert style is not None
         task_items = [i for i in items if i.numbering.style == style]
@@ -660,29 +733,28 @@ def read_lines(file: str, digest: str, raw: Sequence[str]) -> SourceRecord:
             parent = item.parent
             while parent is not None and id(parent) not in keys:
                 parent = parent.parent
-            tasks.append(_with_section(task, keys.get(id(parent)) if parent else None))
+            tasks.append(replace(task, section=keys.get(id(parent)) if parent else None))
         numbers = [t.number for t in tasks]
         if len(set(numbers)) != len(numbers):
             warnings.append(f"{file}:{tasks[0].source_line}: the items number from 1 again under each "
                             f"heading; they are numbered 1..{len(tasks)} through the plan")
-            tasks = [_renumber(t, n) for n, t in enumerate(tasks, start=1)]
+            tasks = [replace(t, number=n) for n, t in enumerate(tasks, start=1)]
         marks = {"chapter": "一、", "section": "（一）", "article": "第一条", "item": "1.", "subitem": "(1)",
                  "circled": "①"}
         levels = sorted({i.numbering.style for i in items}, key=STYLE_DEPTH.__getitem__)
-        reasons.append(f"items numbered {marks[style]} are the tasks (levels seen: "
-                       f"{' '.join(marks[s] for s in levels)}); {sum(1 for t in tasks if t.agencies)} "
-                       f"of {len(tasks)} name their units")
+        reason = (f"items numbered {marks[style]} are the tasks (levels seen: "
+                  f"{' '.join(marks[s] for s in levels)}); {sum(1 for t in tasks if t.agencies)} "
+                  f"of {len(tasks)} name their units")
     if not printed:
-        reasons.append("no title printed")
-    issuer = meta.issuer
-    jurisdiction = _jurisdiction(title if printed else None, issuer, meta)
+        reason += "; no title printed"
+    preamble = "".join(line.text for line in lines if line.number < min(starts))
     plan = PlanRecord(
-        title=title, source_line=title_line or (tasks[0].source_line if tasks else 1),
-        sections=tuple(sections), tasks=tuple(tasks), issuer=issuer, issued=meta.issued,
-        identifier=meta.identifier, jurisdiction=jurisdiction, period=period, title_printed=printed,
-        implements=tuple(dict.fromkeys(re.findall(r"落实《([^》]+)》", "".join(line.text for line in lines[:5])))))
-    return SourceRecord(file, digest, "generic", (plan,), warnings=tuple(warnings),
-                        layout="generic: " + "; ".join(reasons))
+        title=title, source_line=title_line or (tasks[0].source_line if tasks else lines[0].number),
+        sections=tuple(sections), tasks=tuple(tasks), issuer=meta.issuer, issued=meta.issued,
+        identifier=meta.identifier, jurisdiction=_jurisdiction(title if printed else None, meta.issuer, meta),
+        period=period, title_printed=printed,
+        implements=tuple(dict.fromkeys(re.findall(r"落实《([^》]+)》", preamble))))
+    return plan, meta, reason
 
 
 def _jurisdiction(title: str | None, issuer: str | None, meta: Metadata) -> str | None:
@@ -691,18 +763,6 @@ def _jurisdiction(title: str | None, issuer: str | None, meta: Metadata) -> str 
     if not found:
         return None
     return max(found, key=lambda c: (len(re.findall(r"省|自治区|市|自治州|州|区|县|旗|盟", c)), len(c)))
-
-
-def _with_section(task: TaskRecord, section: str | None) -> TaskRecord:
-    from dataclasses import replace
-
-    return replace(task, section=section)
-
-
-def _renumber(task: TaskRecord, number: int) -> TaskRecord:
-    from dataclasses import replace
-
-    return replace(task, number=number)
 
 
 def load(path: Path, encoding: str = "utf-8") -> SourceRecord:
