@@ -131,7 +131,10 @@ def load_file(path: Path, encoding: str = "utf-8") -> SourceRecord:
         reason = f"{record.layout} (the {reason.split(':')[0]} layout found no items)"
     else:
         reason = record.layout or reason
-    return with_targets(dataclasses.replace(record, layout=reason))
+    return with_targets(dataclasses.replace(record, layout=reason, plans=tuple(
+        dataclasses.replace(plan, jurisdiction=plan.jurisdiction or generic.place_of(plan.title),
+                            period=plan.period or generic.period_of(plan.title))
+        for plan in record.plans)))
 
 
 @dataclasses.dataclass(frozen=True)

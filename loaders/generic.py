@@ -291,8 +291,8 @@ _NAME = r"[^\W\d_a-zA-Z省市区县旗盟]"  # a character of a place name (not 
 _PLACE = re.compile(
     r"^(国务院|"
     rf"(?:{_NAME}{{2,7}}?(?:省|自治区|特别行政区))?"
-    rf"(?:{_NAME}{{1,8}}?(?:市|自治州|地区|盟))?"
-    rf"(?:{_NAME}{{1,6}}?(?:区|县|旗|市))?)")
+    rf"(?:{_NAME}{{1,8}}?(?:(?<!城)市(?!场)|自治州|地区|盟))?"
+    rf"(?:{_NAME}{{1,6}}?(?:区|县|旗|(?<!城)市(?!场)))?)")  # not 市场 or 城市
 
 
 def place_of(text: str | None) -> str | None:
