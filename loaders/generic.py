@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from plankg.graph.records import (
@@ -49,7 +50,8 @@ __all__ = ["Line", "load", "read_lines"]
 
 _KINDS = ("方案", "计划", "要点", "措施", "清单", "意见", "分工", "通知", "纲要", "规划", "办法", "细则",
           "举措", "任务", "安排", "决定", "责任分工表", "分工表", "行动", "条", "规定")
-_PERIOD_TAIL = re.compile(r"[（(]\s*\d{4}\s*(?:[—–\-－~至]+\s*\d{4})?\s*年?\s*(?:版)?[)）]$")
+_PERIOD_TAIL = re.compile(r"(?:[（(]\s*\d{4}\s*(?:[—–\-－~至]+\s*\d{4})?\s*年?\s*(?:版)?[)）]|"
+                          r"[（(](?:试行|暂行|征求意见稿|送审稿|修订|修订版)[)）])+$")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,4}\s*[号號])")
 _DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
@@ -228,7 +230,7 @@ def read_metadata(lines: Sequence[Line], stop: int) -> Metadata:
                 _DOC_NUMBER.search(_squash(text)) if _is_title_like(text) else None)
             if standalone:
                 meta.identifier = _squash(standalone.group(1))
-        dated = _DATE_LINE.match(_squash(plain))
+        dated = _DATE_LINE.match(_arabic_date(_squash(plain)))
         if dated and index > 0:
             signer = head[index - 1].text
             if _ORG_END.search(simplified(_squash(signer))) and len(_squash(signer)) <= 30:
@@ -248,6 +250,17 @@ def read_metadata(lines: Sequence[Line], stop: int) -> Metadata:
         if source and not meta.issuer and _ORG_END.search(source.group(1)):
             meta.issuer = text[source.start(1): source.end(1)]
     return meta
+
+
+def _arabic_date(text: str) -> str:
+    """二〇二四年三月五日 → 2024年3月5日 (signature dates are often printed in Chinese numerals)."""
+    match = re.fullmatch(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日", text)
+    if not match:
+        return text
+    from plankg.loaders.layout import chinese_number
+
+    year = "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in match.group(1))
+    return f"{year}年{chinese_number(match.group(2))}月{chinese_number(match.group(3))}日"
 
 
 def _iso(text: str) -> date | None:
@@ -556,9 +569,7 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
         before = text[:start].rstrip()
         sentence_end = before.endswith(("。", "；", ";", "）", ")", "〕"))
         spec = parse_unit_spec(inner, labelled_only=not (at_end or sentence_end))
-        if not spec.agencies and not spec.others and not (spec.deadline_text and LABEL.search(simplified(inner))):
-            continue
-        if not (at_end or sentence_end or LABEL.search(simplified(inner))):
+        if not spec or not (at_end or sentence_end or LABEL.search(simplified(inner))):
             continue
         kept.append(text[position:start])
         position = end
@@ -567,6 +578,13 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
         deadline = deadline or spec.deadline_text
     kept.append(text[position:])
     text = "".join(kept).strip()
+    inline = _inline_label(text)
+    if inline is not None:  # …。责任单位：市发展改革委。 printed at the end of the paragraph
+        spec = parse_unit_spec(text[inline:].strip())
+        text = text[:inline].strip()
+        mentions.extend(spec.agencies)
+        others = others or spec.others
+        deadline = deadline or spec.deadline_text
     lead = re.search(r"(?:^|[。；;])([^，,。；;（(]{2,20}?)要牵头", text)
     if lead and not any(m.role == "lead" for m in mentions):
         names, _ = split_unit_names(lead.group(1))
@@ -575,6 +593,18 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
     if any(m.role == "lead" for m in mentions):
         mentions = [AgencyMention(m.name, "participating") if m.role == "responsible" else m for m in mentions]
     return ParsedUnits(text, UnitSpec(tuple(_order(mentions)), others, deadline))
+
+
+def _inline_label(text: str) -> int | None:
+    """Where a unit or deadline label starts after the item's own words, outside brackets."""
+    plain = simplified(text)
+    inside = set()
+    for start, end in bracket_groups(text):
+        inside.update(range(start, end))
+    for match in LABEL.finditer(plain):
+        if match.start() > 0 and match.start() not in inside and plain[match.start() - 1] in "。；;，, ":
+            return match.start()
+    return None
 
 
 def parse_item(item: Item, year: int | None) -> TaskRecord:
@@ -702,6 +732,13 @@ def _read_plan(file: str, lines: list[Line], inherited: Metadata | None,
         return None
     starts = [i.line for i in items] + [r[0] for r in rows]
     meta = read_metadata(lines, min(starts))
+    if meta.issued is None:  # a signature printed after the items (issuer, then the date)
+        for before, line in pairwise(lines):
+            dated = _DATE_LINE.match(_arabic_date(_squash(simplified(line.text))))
+            if dated and line.number > min(starts) and _ORG_END.search(simplified(_squash(before.text))) \
+                    and len(_squash(before.text)) <= 30:
+                meta.issuer = meta.issuer or _squash(before.text)
+                meta.issued = _date(*dated.groups())
     if inherited is not None:
         meta.issuer = meta.issuer or inherited.issuer
         meta.issued = meta.issued or inherited.issued

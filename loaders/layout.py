@@ -311,6 +311,8 @@ def parse_unit_spec(text: str, *, labelled_only: bool = False) -> UnitSpec:
         return UnitSpec()
     has_label = bool(LABEL.search(plain))
     clauses = [c for c in re.split(r"[；;，,。]", text) if c.strip()]
+    if not has_label and all(_is_deadline_clause(simplified(c)) for c in clauses):
+        return UnitSpec(deadline_text=text.strip().rstrip("。；;"))  # （2024年12月底前完成）
     if not has_label and not any(_VERB.search(simplified(re.sub(r"\s+", "", c))) for c in clauses):
         if labelled_only:
             return UnitSpec()
