@@ -19,6 +19,7 @@ Thread-safe: the limits are kept under one lock held for a few dictionary operat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import threading
 import time
@@ -57,7 +58,7 @@ class _Client:
     stamp: float
     running: int = 0
     waiting: int = 0
-    events: list[asyncio.Event] = field(default_factory=list)
+    events: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = field(default_factory=list)
 
 
 class ClientLimits:
@@ -147,7 +148,8 @@ class ClientLimits:
                         client.running += 1
                         break
                     event = asyncio.Event()
-                    client.events.append(event)
+                    waiter = (asyncio.get_running_loop(), event)
+                    client.events.append(waiter)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise self._refuse(f"this client already has {self.concurrency} queries running", self.wait)
@@ -158,8 +160,8 @@ class ClientLimits:
                                        self.wait) from None
                 finally:
                     with self._lock:
-                        if event in client.events:
-                            client.events.remove(event)
+                        if waiter in client.events:
+                            client.events.remove(waiter)
         finally:
             with self._lock:
                 client.waiting -= 1
@@ -169,8 +171,9 @@ class ClientLimits:
             with self._lock:
                 client.running -= 1
                 waiters = list(client.events)
-            for waiter in waiters:
-                waiter.set()
+            for loop, event in waiters:  # thread-safe: a waiter may sit on another event loop
+                with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+                    loop.call_soon_threadsafe(event.set)
 
 
 class SecurityMiddleware:
