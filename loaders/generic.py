@@ -360,15 +360,15 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
         if len(spaced) >= 3 and "|" not in line.text and "\t" not in line.text and _header_roles(spaced) \
                 and all(simplified(c) in _TABLE_COLUMNS for c in spaced):
             # a table whose rows are flattened into lines of space-separated cells
-            roles = _header_roles(spaced) or []
-            flat = [(ln.number, ln.text.split(None, len(roles) - 1)) for ln in lines[index + 1:]
+            flat_roles = _header_roles(spaced) or []
+            flat = [(ln.number, ln.text.split(None, len(flat_roles) - 1)) for ln in lines[index + 1:]
                     if re.match(r"^\d{1,3}\*?\s+\S", ln.text)]
-            return roles, flat
+            return flat_roles, flat
         cells = _row_cells(line.text)
         if cells and len(cells) >= 3 and _header_roles(cells):
-            roles = _header_roles(cells)
-            rows = [(ln.number, _row_cells(ln.text) or []) for ln in lines[index + 1:]]
-            return roles or [], [(n, c) for n, c in rows if c and re.fullmatch(r"\d{1,3}\*?", c[0])]
+            cell_rows = [(ln.number, _row_cells(ln.text) or []) for ln in lines[index + 1:]]
+            return (_header_roles(cells) or [],
+                    [(n, c) for n, c in cell_rows if c and re.fullmatch(r"\d{1,3}\*?", c[0])])
         if simplified(line.text) in ("序号", "编号"):
             header: list[str] = []
             j = index
@@ -382,8 +382,8 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
                     break
                 header.append(cell)
                 j += 1
-            roles = _header_roles(header)
-            if not roles or "task" not in roles:
+            column_roles = _header_roles(header)
+            if not column_roles or "task" not in column_roles:
                 continue
             rows: list[tuple[int, list[str]]] = []
             current: list[str] | None = None
@@ -395,7 +395,7 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
                     current = None
                 elif current is not None:
                     current.append(ln.text.strip())
-            return roles, rows
+            return column_roles, rows
     return None
 
 
@@ -598,7 +598,7 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
 def _inline_label(text: str) -> int | None:
     """Where a unit or deadline label starts after the item's own words, outside brackets."""
     plain = simplified(text)
-    inside = set()
+    inside: set[int] = set()
     for start, end in bracket_groups(text):
         inside.update(range(start, end))
     for match in LABEL.finditer(plain):

@@ -25,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from plankg.graph.records import AgencyMention
 
@@ -136,7 +137,7 @@ def remove_noise(text: str) -> str:
 
 
 @functools.cache
-def _converter():  # type: ignore[no-untyped-def]
+def _converter() -> Any:
     from opencc import OpenCC  # a maintained traditional→simplified table, not a hand list
 
     return OpenCC("t2s")
