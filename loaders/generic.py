@@ -31,7 +31,6 @@ from plankg.graph.records import (
 )
 from plankg.loaders.layout import (
     LABEL,
-    LEADING_DEADLINE,
     STYLE_DEPTH,
     Numbering,
     UnitSpec,
@@ -42,6 +41,7 @@ from plankg.loaders.layout import (
     remove_noise,
     simplified,
     split_unit_names,
+    task_deadline,
     title_of,
 )
 from plankg.loaders.text import clean_line, read_source
@@ -65,7 +65,6 @@ _INLINE_MARK = re.compile(r"(?:(?<=[。；;！？)）〕\]])|\s+)\s*(?=(?:\d{1,3
                           r"[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S)")
 _HEADING_LIMIT = 25
 _MEASURES_FOLLOW = re.compile(r"(具体措施|主要措施|具体任务|工作措施|具体举措)\s*[:：]\s*$")
-_DATE_PHRASE = re.compile(r"\d{1,2}\s*月(?:底|末)?\s*(?:前|之前|以前)|年底前|上半年|下半年|季度")
 _TABLE_COLUMNS = {
     "序号": "number", "编号": "number",
     "重点工作": "task", "工作任务": "task", "主要任务": "task", "任务内容": "task", "改革事项": "task",
@@ -617,13 +616,9 @@ def parse_item(item: Item, year: int | None) -> TaskRecord:
     title = first if heading_alone else title_of(text)
     deadline_text = parsed.spec.deadline_text
     if deadline_text is None:
-        body = text[len(title):].lstrip("。！？：:") if text.startswith(title) else ""
-        # a time phrase set off by a comma at the start of a clause dates the whole task
-        # (9月底前，实现…) when it is the task's only one; 2022年10月底前编制… dates one action
-        phrases = [m for m in (LEADING_DEADLINE.match(body[c.start():]) for c in re.finditer(
-            r"(?:^|(?<=[。，,；;]))", body)) if m]
-        if len(phrases) == 1 and len(_DATE_PHRASE.findall(body)) == 1:
-            deadline_text = phrases[0].group(1).strip()
+        rest = text[len(title):].lstrip("。！？：:") if text.startswith(title) else text
+        body = rest if rest.strip() else text
+        deadline_text = task_deadline(body)
     deadline = parse_deadline(deadline_text, year) if deadline_text else None
     return TaskRecord(
         number=item.numbering.number, title=title, text=text, section=None,

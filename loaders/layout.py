@@ -41,6 +41,7 @@ __all__ = [
     "remove_noise",
     "simplified",
     "split_unit_names",
+    "task_deadline",
     "title_of",
 ]
 
@@ -470,9 +471,38 @@ def parse_deadline(text: str, plan_year: int | None = None) -> Deadline:
     return Deadline(printed, found[0], found[1])
 
 
-#: A time phrase that opens a task's text and dates all of it (9月底前，实现…).
-LEADING_DEADLINE = re.compile(r"^((?:(?:到|至|在)?\d{4}\s*年)?\s*(?:\d{1,2}\s*月(?:底|末)?|年底|年末|上半年|下半年|"
-                              r"第?[一二三四]季度(?:末)?)\s*(?:前|之前|以前))\s*[，,]")
+#: A time phrase that dates an action: 9月底前, 2024年6月底前, 年底前, 2025年前, 第三季度前.
+TIME_PHRASE = re.compile(
+    r"(?:到|至|在|于)?\s*(?P<phrase>(?:\d{4}\s*年\s*(?:\d{1,2}\s*月(?:底|末|份)?|年?底|年?末|上半年|下半年|"
+    r"第?[一二三四]季度(?:末)?)?|\d{1,2}\s*月(?:底|末)?|年底|年末|上半年|下半年|第?[一二三四]季度(?:末)?)"
+    r"\s*(?:前|之前|以前))")
+
+
+def task_deadline(body: str) -> str | None:
+    """The time phrase that dates a whole task, read from its text (after its title).
+
+    It must be the text's only time phrase and open a clause, and either be set off by a comma
+    (9月底前，实现…) or open a one-sentence text (2024年10月底前完成…); a phrase inside a longer
+    text (…，2022年10月底前编制…。将…) dates one action only.
+
+    >>> task_deadline("优化升级系统,9月底前,实现1天办结。")
+    '9月底前'
+    >>> task_deadline("2024年10月底前完成清单编制。")
+    '2024年10月底前'
+    >>> task_deadline("依据清单,2022年10月底前编制并公布清单。将事项纳入清单管理。") is None
+    True
+    """
+    found = list(TIME_PHRASE.finditer(body))
+    if len(found) != 1:
+        return None
+    match = found[0]
+    if match.start() > 0 and body[match.start() - 1] not in "。，,；;：:":
+        return None
+    after = body[match.end():].lstrip()
+    sentences = [s for s in re.split(r"[。！？]", body) if s.strip()]
+    if after.startswith(("，", ",")) or len(sentences) <= 1:
+        return re.sub(r"\s+", "", match.group("phrase")) if " " not in match.group("phrase") else match.group("phrase")
+    return None
 
 
 # ----------------------------------------------------------------------------- titles
