@@ -21,7 +21,7 @@ from plankg.api.settings import Settings, get_settings
 if TYPE_CHECKING:
     from plankg.graph.store import GraphStore
 
-__all__ = ["main", "run_agency", "run_build", "run_diff", "run_query", "run_validate"]
+__all__ = ["main", "run_agency", "run_build", "run_diff", "run_inspect", "run_query", "run_validate"]
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
@@ -35,54 +35,90 @@ def _progress_json(stage: str, seconds: float) -> None:
 
 
 def run_build(sources: Path | None, out: Path, encoding: str = "utf-8", quiet: bool = False,
-              strict: bool = False, max_bytes: int | None = None, timings: bool = False) -> int:
-    """Build the graph from a corpus folder into ``out``; print the per-plan report.
+              strict: bool = False, max_bytes: int | None = None, timings: bool = False,
+              keep_going: bool = False, allow_contract_override: bool = False,
+              home: str | None = None) -> int:
+    """Build the graph from a corpus folder into ``out`` (:func:`plankg.api.pipeline.build_corpus`);
+    print the per-plan report, the provisional agencies and the files skipped.
 
-    ``strict`` turns numbering gaps and repeated files into errors; ``max_bytes`` caps the
-    size of one source file (default :data:`plankg.loaders.MAX_SOURCE_BYTES`).
+    ``strict`` turns numbering gaps, repeated files and unknown agency names into errors;
+    ``keep_going`` builds what reads and lists the rest; ``max_bytes`` caps the size of one
+    source file (default :data:`plankg.loaders.MAX_SOURCE_BYTES`). Every error of the input or
+    the environment is one message naming file (and line and column where there is one), exit 2.
     """
-    import time
-
-    from plankg.graph.build import InvalidGraphError, build_dataset, paused_gc, write_build
-    from plankg.graph.records import LoaderError
-    from plankg.graph.registry import PlanCatalogue, UnknownPlanError
+    from plankg.api.pipeline import OutputError, build_corpus
+    from plankg.graph.build import InvalidGraphError
+    from plankg.graph.records import LoaderError, SourceErrors
+    from plankg.graph.registry import REGISTRY_JURISDICTION, RegistryError, UnknownPlanError
     from plankg.graph.triples import BuildError
-    from plankg.loaders import MAX_SOURCE_BYTES, default_corpus, load_corpus
+    from plankg.loaders import default_corpus
 
     folder = sources or default_corpus()
     progress = _progress_json if timings else None if quiet else _progress
-    started = time.perf_counter()
     if not quiet:
         print(f"plankg build: reading {folder}", file=sys.stderr)
     try:
-        with paused_gc():
-            records, warnings = load_corpus(folder, encoding=encoding, strict=strict,
-                                            max_bytes=max_bytes or MAX_SOURCE_BYTES)
-            if progress:
-                progress("parse", time.perf_counter() - started)
-            extra = folder / "plans.csv"  # plans beyond the contract's (e.g. a synthetic corpus)
-            result = build_dataset(records, progress=progress,
-                                   plans=PlanCatalogue.load(extra) if extra.is_file() else None)
-            result.report["warnings"] = warnings + list(result.report["warnings"])  # type: ignore[call-overload]
-            write_start = time.perf_counter()
-            write_build(result, out)
-            if progress:
-                progress("write", time.perf_counter() - write_start)
-    except (LoaderError, BuildError, UnknownPlanError, FileNotFoundError) as exc:
+        result = build_corpus(folder, out, strict=strict, keep_going=keep_going, encoding=encoding,
+                              max_bytes=max_bytes, allow_contract_override=allow_contract_override,
+                              home=home or REGISTRY_JURISDICTION, progress=progress)
+    except SourceErrors as exc:
+        print(f"plankg build: error: {len(exc.errors)} problem(s); nothing written "
+              "(--keep-going builds the files that read):", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BuildError as exc:  # BuildErrors: every unresolved name of the run
+        problems = getattr(exc, "errors", [exc])
+        print(f"plankg build: error: {len(problems)} problem(s); nothing written:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except (LoaderError, RegistryError, UnknownPlanError, OutputError) as exc:
         print(f"plankg build: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except InvalidGraphError as exc:
         print(f"plankg build: {exc}", file=sys.stderr)
         print("plankg build: nothing written; the last good build is untouched", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # a source or table that cannot be read at all
+        name = getattr(exc, "filename", None) or folder
+        print(f"plankg build: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     report = result.report
     print(f"{'plan':<22} {'tasks':>5} {'declared':>8}")
     for slug, entry in report["plans"].items():  # type: ignore[attr-defined]
         declared = entry["declared"] if entry["declared"] is not None else "-"
         print(f"{slug:<22} {entry['tasks']:>5} {declared:>8}")
     print(f"{report['tasks']} tasks, {report['triples']} triples → {out / 'plankg.nq'}")
+    provisional = report.get("provisional_agencies") or []
+    if provisional:
+        print(f"{len(provisional)} provisional agencies (no registry knows them; add them to "  # type: ignore[arg-type]
+              "agencies.csv beside the sources to name them):")
+        for agency in provisional:  # type: ignore[attr-defined]
+            closest = f"  (closest known: {'、'.join(agency['closest'])})" if agency["closest"] else ""
+            where = f"{agency['file']}:{agency['line']}" if agency["line"] else agency["file"]
+            print(f"  {agency['name']}  [{agency['jurisdiction']}]  {where}{closest}")
+    for skipped in report.get("skipped") or []:  # type: ignore[attr-defined]
+        where = f"{skipped['file']}:{skipped['line']}" if skipped["line"] else skipped["file"]
+        print(f"skipped: {where}: {skipped['reason']}", file=sys.stderr)
     for warning in report["warnings"]:  # type: ignore[attr-defined]
         print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_inspect(path: Path, encoding: str = "utf-8", as_json: bool = False) -> int:
+    """Show how one file reads, without building: the layout chosen and why, the plans and
+    items found, units by role, deadlines, targets, and every problem with its line."""
+    from plankg.loaders import describe_inspection, inspect_file
+
+    if not path.is_file():
+        print(f"plankg inspect: error: {path}: not a regular file", file=sys.stderr)
+        return EXIT_ERROR
+    report = inspect_file(path, encoding)
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        sys.stdout.write(describe_inspection(report).rstrip("\n") + "\n")
     return EXIT_OK
 
 
@@ -331,6 +367,18 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
                        help="numbering gaps and repeated files are errors, not warnings")
     build.add_argument("--max-bytes", type=int, default=settings.max_source_bytes,
                        help=f"the largest source file read (default: {settings.max_source_bytes})")
+    build.add_argument("--keep-going", action="store_true",
+                       help="build the files that read; list the others in report.json (skipped) and exit 0")
+    build.add_argument("--allow-contract-override", action="store_true",
+                       help="let a plans.csv row change a contract plan's slug or title")
+    build.add_argument("--home", default=None,
+                       help="the jurisdiction (GB/T 2260 code) a place name alone is taken near "
+                            "(default: 440300, Shenzhen; env PLANKG_HOME_JURISDICTION)")
+
+    inspect = sub.add_parser("inspect", help="show how one source file reads, without building")
+    inspect.add_argument("file", type=Path, help="a source *.txt file")
+    inspect.add_argument("--encoding", default=settings.encoding)
+    inspect.add_argument("--json", action="store_true", help="the inspection as JSON")
 
     validate = sub.add_parser("validate", help="check a dump against the SHACL shapes")
     validate.add_argument("file", type=Path, nargs="?", default=settings.build_dir / "plankg.nq",
@@ -380,8 +428,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     args = make_parser(settings).parse_args(argv)
     if args.command == "build":
+        import os
+
         return run_build(args.sources, args.out, args.encoding, args.quiet, args.strict, args.max_bytes,
-                         args.timings)
+                         args.timings, keep_going=args.keep_going,
+                         allow_contract_override=args.allow_contract_override,
+                         home=args.home or os.environ.get("PLANKG_HOME_JURISDICTION"))
+    if args.command == "inspect":
+        return run_inspect(args.file, args.encoding, args.json)
     if args.command == "validate":
         return run_validate(args.file)
     if args.command == "query":

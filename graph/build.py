@@ -11,6 +11,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from plankg import __version__
 from plankg.graph.inference import Rules, infer
@@ -34,14 +36,23 @@ from plankg.graph.links import (
 )
 from plankg.graph.namespace import graph_iri
 from plankg.graph.records import SourceRecord
-from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
+from plankg.graph.registry import (
+    AgencyRegistry,
+    DistrictRegistry,
+    JurisdictionRegistry,
+    PlanCatalogue,
+)
 from plankg.graph.registry import _key as title_key
+from plankg.graph.resolve import Names, Problem, Resolution, resolve_sources
 from plankg.graph.resources import ontology_graph
 from plankg.graph.triples import (
+    BuildError,
     Context,
     Quads,
     Triple,
     catalogue_triples,
+    jurisdiction_triples,
+    provisional_triples,
     registry_triples,
     source_graph,
     source_triples,
@@ -49,6 +60,7 @@ from plankg.graph.triples import (
 from plankg.graph.validate import ValidationResult, validate_graph
 
 __all__ = [
+    "BuildErrors",
     "BuildResult",
     "InvalidGraphError",
     "build_dataset",
@@ -70,6 +82,15 @@ class InvalidGraphError(RuntimeError):
         self.validation = validation
         lines = [f.describe() for f in validation.violations]
         super().__init__("the graph does not conform to the shapes:\n" + "\n".join(lines))
+
+
+class BuildErrors(BuildError):
+    """Names of the sources that cannot be resolved (unknown plan titles; with ``strict``,
+    unknown agencies): every problem of the run in ``errors``, each with file and line."""
+
+    def __init__(self, errors: list[Problem]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 @dataclass
@@ -121,28 +142,34 @@ def union_graph(quads: Quads) -> Graph:
 
 def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None = None,
                   agencies: AgencyRegistry | None = None, districts: DistrictRegistry | None = None,
-                  plans: PlanCatalogue | None = None) -> BuildResult:
+                  plans: PlanCatalogue | None = None, jurisdictions: JurisdictionRegistry | None = None,
+                  strict: bool = False, keep_going: bool = False) -> BuildResult:
     """Build the graph of the given source records.
+
+    Names are resolved first, for every record (:func:`plankg.graph.resolve.resolve_sources`),
+    so every problem of the run is known before a triple is made.
 
     Args:
         sources: what the loaders read, one record per file.
         progress: called with each stage's name and wall time as it ends.
-        agencies, districts, plans: registries (default: the ones shipped in ``plankg.data``).
+        agencies, districts, plans, jurisdictions: registries (default: the ones shipped in
+            ``plankg.data``; ``jurisdictions`` the GB/T 2260 table with Shenzhen as home).
+        strict: a name no registry knows is an error (default: a provisional agency).
+        keep_going: a file whose names cannot be resolved is left out (listed in the report's
+            ``skipped``) instead of stopping the build.
 
     Returns:
         The named graphs (asserted, ontology, inferred), the report and the validation result.
 
     Raises:
-        plankg.graph.triples.BuildError: a plan or agency is unknown (names file and line).
+        BuildErrors: names cannot be resolved (every problem of the run, with file and line).
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()
     agencies = agencies or AgencyRegistry.load()
     districts = districts or DistrictRegistry.load()
     plans = plans or PlanCatalogue.load()
-    ontology = ontology_graph()
-    quads: Quads = {graph_iri("ontology"): set(ontology),  # type: ignore[arg-type]
-                    graph_iri("registry"): registry_triples(agencies, districts)}
+    jurisdictions = jurisdictions or JurisdictionRegistry.load()
     warnings: list[str] = []
     unique: list[SourceRecord] = []
     for record in sources:
@@ -150,7 +177,17 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
             warnings.append(f"{record.file}: given twice; read once")
         else:
             unique.append(record)
-    ctx = make_context(unique, plans, agencies, districts)
+    names = Names(plans, agencies, jurisdictions, strict=strict)
+    resolution = resolve_sources(unique, names, keep_going=keep_going)
+    if resolution.errors:
+        raise BuildErrors(resolution.errors)
+    unique = resolution.records
+    warnings.extend(str(w) for w in resolution.warnings)
+    start = _timed(timings, progress, "resolve", start)
+    ontology = ontology_graph()
+    quads: Quads = {graph_iri("ontology"): set(ontology),  # type: ignore[arg-type]
+                    graph_iri("registry"): registry_triples(agencies, districts, names)}
+    ctx = make_context(unique, plans, agencies, districts, names)
     for record in unique:
         triples, more = source_triples(record, ctx)
         quads.setdefault(source_graph(record), set()).update(triples)
@@ -161,7 +198,13 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
                    for key in map(title_key, plan.implements) if key in plans._by_title}
     quads[graph_iri("links")] = cross_plan_triples(ctx, warnings, implemented)
     loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
-    quads[graph_iri("registry")].update(catalogue_triples(plans, dict.fromkeys(loaded)))
+    stated_meta = {(s, p) for g, triples in quads.items() for s, p, _ in triples
+                   if p in (DCTERMS.issued, DCTERMS.identifier, DCTERMS.publisher)}
+    quads[graph_iri("registry")].update(
+        t for t in catalogue_triples(plans, dict.fromkeys(loaded), names)
+        if t[1] not in (DCTERMS.issued, DCTERMS.identifier, DCTERMS.publisher) or (t[0], t[1]) not in stated_meta)
+    quads[graph_iri("registry")].update(provisional_triples(names))
+    quads[graph_iri("registry")].update(jurisdiction_triples(names))
     start = _timed(timings, progress, "links", start)
 
     asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
@@ -174,7 +217,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     validation = validate_graph(merged_ntriples(serialized))
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
-    report = make_report(sources, plans, quads, validation, warnings)
+    report = make_report(unique, plans, quads, validation, warnings, resolution)
     return BuildResult(dict(quads), report, validation, timings, serialized)
 
 
@@ -187,65 +230,86 @@ def cross_plan_triples(ctx: Context, warnings: list[str], implemented: Iterable[
     A key-task row whose lead units differ from the units its work point names is reported
     as a warning (the rows' 责任单位 column adds units the work points do not list)."""
     tasks = dict(ctx.stated_tasks)
-    elaborations = elaboration_pairs(tasks, "sz-keytasks-2023", "sz-workpoints-2023")
+    loaded = {slug: entry for slug, entry in ctx.plans.entries.items() if slug in ctx.stated_source}
+    elaborations = [pair for slug, entry in loaded.items()
+                    if entry.elaborates and entry.elaborates in loaded
+                    for pair in elaboration_pairs(tasks, slug, entry.elaborates)]
     for detail, summary in elaborations:
+        code = ctx.jurisdiction_of(detail[0])
         units = {e.name_zh for m in tasks[detail].agencies if m.role == "lead"
-                 for e in ctx.agencies.resolve(m.name)}
-        points = {e.name_zh for m in tasks[summary].agencies for e in ctx.agencies.resolve(m.name)}
+                 for e in ctx.agencies.lookup(m.name, code) or ()}
+        points = {e.name_zh for m in tasks[summary].agencies for e in ctx.agencies.lookup(m.name, code) or ()}
         if units != points:
             warnings.append(f"key task {detail[1]} leads differ from work point {summary[1]}'s units: "
                             f"only in the key task: {'、'.join(sorted(units - points)) or '-'}; "
                             f"only in the work point: {'、'.join(sorted(points - units)) or '-'}")
-    titles = {slug: entry.title for slug, entry in ctx.plans.entries.items() if slug in ctx.stated_source}
-    period = {slug: (e.period_start, e.period_end) for slug, e in ctx.plans.entries.items()}
-    realized = realized_plans(tasks, titles, period)
+    titles = {slug: entry.title for slug, entry in loaded.items()}
+    period = {slug: (e.period_start, e.period_end) for slug, e in ctx.plans.entries.items()
+              if e.period_start is not None}
+    realized = realized_plans(tasks, titles, period)  # type: ignore[arg-type]
     sections = {key: task.section or "" for key, task in tasks.items()}
     index = MeasureIndex(tasks)
     carries = set(implemented)
+    carries.update((slug, target) for slug, entry in loaded.items() for target in entry.implements
+                   if target in loaded)
     annex = []
-    if "sz-intl-tasks-2023" in ctx.stated_source and "sz-intl-2023-2025" in ctx.stated_source:
-        annex = annex_measure_links(tasks, "sz-intl-tasks-2023", "sz-intl-2023-2025", sections, index)
-        carries.add(("sz-intl-tasks-2023", "sz-intl-2023-2025"))
+    for slug in sorted(ctx.annexes):
+        whole = ctx.annexes[slug]
+        if whole in loaded and slug in loaded:
+            annex += annex_measure_links(tasks, slug, whole, sections, index)
+            carries.add((slug, whole))
     # two tasks that each issue a different plan share wording but not a measure
     issuing = [(a, b) for a, pa in realized for b, pb in realized if pa != pb]
     links = measure_links(tasks, carries, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing],
                           index=index)
     annual: dict[int, list[str]] = {}
-    for slug, entry in ctx.plans.entries.items():
-        if entry.period_start == entry.period_end and slug in ctx.stated_source:
+    for slug, entry in loaded.items():
+        if entry.period_start is not None and entry.period_start == entry.period_end:
             annual.setdefault(entry.period_start, []).append(slug)
-    multi_year = [k for k in tasks if ctx.plans.entries[k[0]].period_end > ctx.plans.entries[k[0]].period_start]
+    multi_year = [k for k in tasks if (ctx.plans.entries[k[0]].period_end or 0) > (ctx.plans.entries[k[0]].period_start or 0)]
     milestones = milestone_measure_links(tasks, annual, multi_year, index)
     return (link_triples([], [], elaborations, realized)
             | measure_link_triples([*annex, *links], milestones))
 
 
 def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
-                 agencies: AgencyRegistry, districts: DistrictRegistry) -> Context:
+                 agencies: AgencyRegistry, districts: DistrictRegistry, names: Names | None = None) -> Context:
     """Decide, for each plan, the source whose wording is stated: the catalogue's
-    ``primary_source`` when that file was read, else the first file that prints the plan."""
+    ``primary_source`` when that file was read, else the first file that prints the plan; and
+    which plan is the annex of which (the document's own 附件 mark, else ``plans.csv``)."""
     stated_source: dict[str, str] = {}
     printed: dict[str, list[str]] = {}
+    annexes: dict[str, str] = {}
     for record in sources:
         for plan in record.plans:
-            printed.setdefault(plans.slug_for(plan.title), []).append(record.file)
+            slug = plans.slug_for(plan.title)
+            printed.setdefault(slug, []).append(record.file)
+            whole = plans.find(plan.annex_of) if plan.annex_of else None
+            if whole is not None:
+                annexes.setdefault(slug, whole.slug)
     for slug, files in printed.items():
         primary = plans.entries[slug].primary_source
         chosen = [f for f in files if primary and f.startswith(primary)]
         stated_source[slug] = chosen[0] if chosen else files[0]
+        if plans.entries[slug].annex_of:
+            annexes.setdefault(slug, plans.entries[slug].annex_of)  # type: ignore[arg-type]
     stated_tasks = {
         (plans.slug_for(plan.title), task.number): task
         for record in sources for plan in record.plans
         if stated_source[plans.slug_for(plan.title)] == record.file
         for task in plan.tasks
     }
-    return Context(plans, agencies, districts, stated_source, stated_tasks)
+    return Context(plans, agencies, districts, stated_source, stated_tasks, names=names, annexes=annexes)
 
 
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,
-                validation: ValidationResult, warnings: list[str]) -> dict[str, object]:
+                validation: ValidationResult, warnings: list[str],
+                resolution: Resolution | None = None) -> dict[str, object]:
     """The build report: per plan tasks found and declared, sections, targets, milestones and
-    the files it was read from; the files read with their sha256; counts; warnings.
+    the files it was read from; the files read with their sha256; counts; warnings; per source
+    file the loader and layout, the plans read and every problem with its line
+    (``files``); the agencies no registry knows (``provisional_agencies``); the files left
+    out by ``--keep-going`` (``skipped``).
 
     A plan printed in two files counts the tasks, sections and targets of its stated file.
     """
@@ -277,6 +341,12 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         for declared in record.declared_counts:
             entry_of(plans.slug_for(declared.plan_title))["declared"] = declared.count
     ordered = {slug: per_plan[slug] for slug in plans.order() if slug in per_plan}
+    names = resolution.names if resolution is not None else None
+    for slug, entry in ordered.items():
+        entry["title"] = plans.entries[slug].title
+        if names is not None and slug in names.plan_jurisdiction:
+            entry["jurisdiction"] = names.plan_jurisdiction[slug]
+    per_file = file_report(sources, plans, warnings)
     union = set().union(*quads.values())
     count = lambda cls: sum(1 for s, p, o in union if p == RDF.type and o == cls)  # noqa: E731
     return {
@@ -287,14 +357,49 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         "milestones": count(PK.Milestone),
         "indicators": count(PK.Indicator),
         "agencies": count(PK.Agency) + count(PK.AgencyGroup),
-        "agencies_unresolved": 0,  # an unknown name stops the build with an error
+        "agencies_unresolved": len(names.provisional) if names is not None else 0,
+        "provisional_agencies": sorted((p.as_json() for p in names.provisional.values()),
+                                       key=lambda p: (str(p["jurisdiction"]), str(p["name"])))
+        if names is not None else [],
+        "jurisdictions": count(PK.Jurisdiction),
         "districts": count(PK.District),
         "sources": dict(sorted(files.items())),
         "graphs": {str(g): len(t) for g, t in sorted(quads.items())},
         "triples": len(union),
         "conforms": validation.conforms,
+        "files": per_file,
+        "skipped": [{"file": p.file, "line": p.line, "reason": p.message}
+                    for p in (resolution.skipped if resolution is not None else [])],
         "warnings": warnings,
     }
+
+
+_WHERE = re.compile(r"^(?:skipped: )?(?P<file>[^:\s]+\.txt)(?::(?P<line>\d+))?: (?P<message>.*)$", re.DOTALL)
+
+
+def file_report(sources: Sequence[SourceRecord], plans: PlanCatalogue,
+                warnings: Sequence[str]) -> dict[str, dict[str, object]]:
+    """Per source file: its loader, the layout seen, the plans read (slug and title) and every
+    warning that names it, with its line.
+
+    >>> file_report([], PlanCatalogue.load(), ["a.txt:3: cut off"])
+    {}
+    """
+    out: dict[str, dict[str, object]] = {}
+    for record in sources:
+        out[record.file] = {
+            "loader": record.loader, "layout": record.layout,
+            "plans": [{"slug": plans.slug_for(p.title), "title": p.title, "tasks": len(p.tasks)}
+                      for p in record.plans],
+            "problems": [],
+        }
+    for warning in warnings:
+        match = _WHERE.match(warning)
+        if match and match["file"] in out:
+            line = int(match["line"]) if match["line"] else None
+            out[match["file"]]["problems"].append(  # type: ignore[attr-defined]
+                {"line": line, "message": match["message"]})
+    return dict(sorted(out.items()))
 
 
 def serialize_nquads(quads: Quads) -> bytes:

@@ -7,7 +7,9 @@ strings. ``tests/test_ontology.py`` checks that :class:`PK` lists exactly the te
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
@@ -19,11 +21,16 @@ __all__ = [
     "district_iri",
     "graph_iri",
     "indicator_iri",
+    "jurisdiction_iri",
+    "milestone_iri",
     "plan_iri",
+    "provisional_agency_iri",
+    "row_iri",
     "section_iri",
     "source_iri",
     "target_iri",
     "task_iri",
+    "version_iri",
 ]
 
 #: The default base of every instance IRI (CONTRACT.md).
@@ -33,6 +40,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/plankg/def")
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE_STEM = re.compile(r"^[A-Za-z0-9_.-]+$")
+_JURISDICTION = re.compile(r"^(cn|[0-9]{6})(-[a-z0-9][a-z0-9-]*)?$")
 
 
 class PK(DefinedNamespace):
@@ -46,6 +54,7 @@ class PK(DefinedNamespace):
     AgencyGroup: URIRef
     District: URIRef
     Indicator: URIRef
+    Jurisdiction: URIRef
     Milestone: URIRef
     Plan: URIRef
     Section: URIRef
@@ -62,6 +71,7 @@ class PK(DefinedNamespace):
     cumulative: URIRef
     deadline: URIRef
     deadlineText: URIRef
+    deadlinePrecision: URIRef
     declaredTaskCount: URIRef
     divisionCode: URIRef
     elaborates: URIRef
@@ -78,6 +88,10 @@ class PK(DefinedNamespace):
     mentionsPlace: URIRef
     nationalReform: URIRef
     parentSection: URIRef
+    parentJurisdiction: URIRef
+    provisional: URIRef
+    sameArea: URIRef
+    sourceLayout: URIRef
     participatingAgency: URIRef
     periodEnd: URIRef
     periodStart: URIRef
@@ -177,6 +191,61 @@ def agency_iri(agency_id: str, base: Namespace = DATA) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/plankg/id/agency/sz-amr')
     """
     return base[f"agency/{_slug(agency_id, 'agency')}"]
+
+
+def provisional_agency_iri(jurisdiction: str, name: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of an agency no registry knows: its jurisdiction's code and the first ten hex
+    digits of the SHA-1 of its name (NFC, white space removed), so one name in one
+    jurisdiction is one agency on every build.
+
+    >>> provisional_agency_iri("440305", "区司法局")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/agency/440305-8257fed828')
+    """
+    key = unicodedata.normalize("NFC", re.sub(r"\s+", "", name))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return base[f"agency/{_jurisdiction(jurisdiction)}-{digest}"]
+
+
+def _jurisdiction(code: str) -> str:
+    if not _JURISDICTION.match(code):
+        raise ValueError(f"not a jurisdiction code: {code!r}")
+    return code
+
+
+def jurisdiction_iri(code: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a jurisdiction: its GB/T 2260 code, ``cn`` for the nation, or a code and an
+    id for an area the standard lacks.
+
+    >>> jurisdiction_iri("440305")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/jurisdiction/440305')
+    """
+    return base[f"jurisdiction/{_jurisdiction(code)}"]
+
+
+def milestone_iri(slug: str, number: int, index: int, base: Namespace = DATA) -> URIRef:
+    """The IRI of the ``index``-th dated milestone (1-based) of a task.
+
+    >>> milestone_iri("sz-market-2023-2025", 3, 1)
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-market-2023-2025/task/3/milestone/1')
+    """
+    return URIRef(f"{task_iri(slug, number, base)}/milestone/{int(index)}")
+
+
+def row_iri(slug: str, number: int, index: int, base: Namespace = DATA) -> URIRef:
+    """The IRI of the ``index``-th table row (1-based) of a task printed over several rows."""
+    return URIRef(f"{task_iri(slug, number, base)}/row/{int(index)}")
+
+
+def version_iri(slug: str, number: int, file_name: str, base: Namespace = DATA) -> URIRef:
+    """The IRI of a task's wording in a source that is not its stated one.
+
+    >>> version_iri("sz-intl-2023-2025", 2, "000_35404b1995788393.txt")
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-intl-2023-2025/task/2/version/000_35404b1995788393')
+    """
+    stem = file_name.removesuffix(".txt")
+    if not _FILE_STEM.match(stem):
+        raise ValueError(f"not a usable source file name: {file_name!r}")
+    return URIRef(f"{task_iri(slug, number, base)}/version/{stem}")
 
 
 def district_iri(district_id: str, base: Namespace = DATA) -> URIRef:

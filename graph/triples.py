@@ -25,27 +25,34 @@ from plankg.graph.namespace import (
     district_iri,
     graph_iri,
     indicator_iri,
+    jurisdiction_iri,
+    milestone_iri,
     plan_iri,
+    row_iri,
     section_iri,
     source_iri,
     target_iri,
     task_iri,
+    version_iri,
 )
 from plankg.graph.records import AgencyMention, SourceRecord, TaskRecord
 from plankg.graph.registry import (
     AgencyRegistry,
     DistrictRegistry,
     IndicatorRegistry,
+    JurisdictionRegistry,
     PlanCatalogue,
-    UnknownAgencyError,
     UnknownPlanError,
 )
+from plankg.graph.resolve import Names
 
 __all__ = [
     "BuildError",
     "Context",
     "Quads",
     "catalogue_triples",
+    "jurisdiction_triples",
+    "provisional_triples",
     "registry_triples",
     "source_graph",
     "source_triples",
@@ -99,16 +106,35 @@ class Context:
     stated_source: Mapping[str, str]
     stated_tasks: Mapping[tuple[str, int], TaskRecord]
     indicators: IndicatorRegistry = field(default_factory=IndicatorRegistry.load)
+    names: Names | None = None
+    annexes: Mapping[str, str] = field(default_factory=dict)  # annex slug → the plan's slug
+
+    def __post_init__(self) -> None:
+        if self.names is None:  # a context built by hand (tests): Shenzhen's registry, home 440300
+            object.__setattr__(self, "names", Names(self.plans, self.agencies, JurisdictionRegistry.load()))
+
+    def jurisdiction_of(self, slug: str) -> str:
+        """The code of the jurisdiction of a plan (the home one when not resolved)."""
+        assert self.names is not None
+        return self.names.plan_jurisdiction.get(slug, self.names.jurisdictions.home)
 
 
-def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry) -> set[Triple]:
+def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
+                     names: Names | None = None) -> set[Triple]:
     """The triples of the agency and district registries.
 
     ``members`` of a collective: ``all-districts`` is every district government,
     ``all-districts-and-new`` adds the new districts (大鹏新区); otherwise ids separated by ``|``.
+    With ``names``, every agency that governs no district is linked to the jurisdiction it
+    belongs to, and every district with a jurisdiction of the same area to it (``pk:sameArea``);
+    those jurisdictions are marked used.
     """
     out: set[Triple] = set()
     for entry in agencies.entries.values():
+        if (names is not None and not entry.district and not entry.is_group
+                and entry.jurisdiction in names.jurisdictions.entries):
+            out.add((agency_iri(entry.id), PK.jurisdiction, jurisdiction_iri(entry.jurisdiction)))
+            names.jurisdiction(entry.jurisdiction)
         node = agency_iri(entry.id)
         out.add((node, RDF.type, PK.AgencyGroup if entry.is_group else PK.Agency))
         out.add((node, SKOS.prefLabel, zh(entry.name_zh)))
@@ -137,21 +163,78 @@ def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry) -> s
         out.add((node, DCTERMS.type, Literal(district.kind)))
         if district.code:
             out.add((node, PK.divisionCode, Literal(district.code)))
+        if names is not None and district.jurisdiction in names.jurisdictions.entries:
+            out.add((node, PK.sameArea, jurisdiction_iri(district.jurisdiction)))
+            names.jurisdiction(district.jurisdiction)
     return out
 
 
-def catalogue_triples(plans: PlanCatalogue, slugs: Iterable[str]) -> set[Triple]:
-    """The catalogue's facts (title, English name, period) for the plans that were loaded."""
+def jurisdiction_triples(names: Names) -> set[Triple]:
+    """The jurisdictions the build uses (plans' and agencies' governments, districts' areas)
+    and the ones above them up to the province: class, full name, official short name, code,
+    parent."""
+    codes = set(names.used_jurisdictions)
+    for code in list(codes):
+        codes.update(names.jurisdictions.ancestors(code))
+    out: set[Triple] = set()
+    for code in codes:
+        entry = names.jurisdictions.entries[code]
+        node = jurisdiction_iri(code)
+        out.add((node, RDF.type, PK.Jurisdiction))
+        out.add((node, SKOS.prefLabel, zh(entry.full_name)))
+        out.update((node, SKOS.altLabel, zh(alias))
+                   for alias in dict.fromkeys((entry.name, *entry.aliases)) if alias != entry.full_name)
+        if entry.name_en:
+            out.add((node, RDFS.label, en(entry.name_en)))
+        out.add((node, DCTERMS.type, Literal(entry.level)))
+        if entry.division_code:
+            out.add((node, PK.divisionCode, Literal(entry.division_code)))
+        if entry.parent:
+            out.add((node, PK.parentJurisdiction, jurisdiction_iri(entry.parent)))
+    return out
+
+
+def provisional_triples(names: Names) -> set[Triple]:
+    """The agencies no registry knows, each of the jurisdiction whose plan printed it: the
+    name as printed, an English label saying what it is, ``pk:provisional true``."""
+    out: set[Triple] = set()
+    for iri, (name, code) in names.provisional_names.items():
+        node = URIRef(iri)
+        out.update({
+            (node, RDF.type, PK.Agency),
+            (node, SKOS.prefLabel, zh(name)),
+            (node, RDFS.label, en(f"{name} (provisional agency of jurisdiction {code}, not in the registry)")),
+            (node, PK.provisional, Literal(True)),
+            (node, PK.jurisdiction, jurisdiction_iri(code)),
+        })
+    return out
+
+
+def catalogue_triples(plans: PlanCatalogue, slugs: Iterable[str], names: Names | None = None) -> set[Triple]:
+    """The catalogue's facts for the plans that were loaded: title, English name (where the
+    table gives one), kind, period, jurisdiction (``dcterms:spatial``), and the date, 文号 and
+    publisher the table gives for plans whose sources do not print them."""
     out: set[Triple] = set()
     for slug in slugs:
         plan = plans.entries[slug]
         node = plan_iri(plan.slug)
         out.add((node, RDF.type, PK.Plan))
         out.add((node, DCTERMS.title, zh(plan.title)))
-        out.add((node, RDFS.label, en(plan.name_en)))
+        if plan.name_en:
+            out.add((node, RDFS.label, en(plan.name_en)))
         out.add((node, DCTERMS.type, Literal(plan.kind)))
-        out.add((node, PK.periodStart, year(plan.period_start)))
-        out.add((node, PK.periodEnd, year(plan.period_end)))
+        if plan.period_start is not None and plan.period_end is not None:
+            out.add((node, PK.periodStart, year(plan.period_start)))
+            out.add((node, PK.periodEnd, year(plan.period_end)))
+        if names is not None and slug in names.plan_jurisdiction:
+            code = names.plan_jurisdiction[slug]
+            out.add((node, DCTERMS.spatial, jurisdiction_iri(code)))
+            if plan.publisher:
+                out.update((node, DCTERMS.publisher, iri) for iri in names.agencies(plan.publisher, code))
+        if plan.issued:
+            out.add((node, DCTERMS.issued, Literal(plan.issued, datatype=XSD.date)))
+        if plan.identifier:
+            out.add((node, DCTERMS.identifier, Literal(plan.identifier)))
     return out
 
 
@@ -176,37 +259,33 @@ def mentioned_places(text: str, districts: DistrictRegistry) -> list[str]:
     return sorted(found)
 
 
-def resolve(mention: AgencyMention, agencies: AgencyRegistry, where: str) -> list[URIRef]:
-    """The agency IRIs a printed name stands for.
-
-    Raises:
-        BuildError: the name is not in the registry (names file, line and suggestions).
-    """
-    try:
-        return [agency_iri(entry.id) for entry in agencies.resolve(mention.name)]
-    except UnknownAgencyError as exc:
-        raise BuildError(f"{where}: {exc}") from None
+def resolve(mention: AgencyMention, ctx: Context, slug: str) -> tuple[URIRef, ...]:
+    """The agency IRIs a printed name stands for in the plan ``slug`` (resolved beforehand by
+    :func:`plankg.graph.resolve.resolve_sources`; a provisional agency when no registry knows
+    the name)."""
+    assert ctx.names is not None
+    return ctx.names.agencies(mention.name, ctx.jurisdiction_of(slug))
 
 
 def deadline_triples(node: URIRef, text: str | None, when: object, text_property: URIRef,
-                     date_property: URIRef) -> set[Triple]:
-    """A deadline as printed and, for a month end, as an ``xsd:date``."""
+                     date_property: URIRef, precision: str | None = None) -> set[Triple]:
+    """A deadline as printed and, where it names one, as an ``xsd:date`` (the last day meant)
+    with its precision; a status (持续推进) has its text only."""
     out: set[Triple] = set()
     if text:
         out.add((node, text_property, Literal(text)))
     if when is not None:
         out.add((node, date_property, Literal(when, datatype=XSD.date)))
+        if precision:
+            out.add((node, PK.deadlinePrecision, Literal(precision)))
     return out
 
 
 def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Context) -> set[Triple]:
     """The triples of one task as stated (its source is the plan's stated source).
 
-    Raises:
-        BuildError: an agency name is not in the registry.
     """
     node = task_iri(slug, task.number)
-    where = f"{file}:{task.source_line}: task {task.number}"
     out: set[Triple] = {
         (node, RDF.type, PK.Task),
         (node, PK.inPlan, plan_iri(slug)),
@@ -220,7 +299,7 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
         out.add((node, PK.inSection, section_iri(slug, task.section)))
     for mention in task.agencies:
         out.update((node, ROLE_PROPERTY[mention.role], iri)
-                   for iri in resolve(mention, ctx.agencies, where))
+                   for iri in resolve(mention, ctx, slug))
     if task.agencies_open:
         out.add((node, PK.agencyListOpen, Literal(True)))
     if task.national_reform is not None:
@@ -232,7 +311,7 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
             out.update(deadline_triples(node, row.deadline_text, row.deadline,
                                         PK.deadlineText, PK.deadline))
             if len(task.rows) > 1:
-                row_node = URIRef(f"{node}/row/{index}")
+                row_node = row_iri(slug, task.number, index)
                 out.update({(node, PK.hasRow, row_node), (row_node, RDF.type, PK.TaskRow),
                             (row_node, PK.rowNumber, Literal(index)),
                             (row_node, PK.rowText, zh(row.text)),
@@ -243,10 +322,10 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
                                             PK.rowDeadlineText, PK.rowDeadline))
                 for mention in row.agencies:
                     out.update((row_node, ROW_ROLE_PROPERTY[mention.role], iri)
-                               for iri in resolve(mention, ctx.agencies, where))
+                               for iri in resolve(mention, ctx, slug))
     else:
         out.update(deadline_triples(node, task.deadline_text, task.deadline,
-                                    PK.deadlineText, PK.deadline))
+                                    PK.deadlineText, PK.deadline, task.deadline_precision))
     out.update((node, PK.mentionsPlace, district_iri(d))
                for d in mentioned_places(task.text, ctx.districts))
     out.update(target_triples(slug, task, ctx))
@@ -258,7 +337,7 @@ def target_triples(slug: str, task: TaskRecord, ctx: Context) -> set[Triple]:
     year of its own in an annual plan (the catalogue's period is one year) takes that year."""
     node = task_iri(slug, task.number)
     entry = ctx.plans.entries[slug]
-    annual = entry.period_start if entry.period_start == entry.period_end else None
+    annual = entry.period_start if entry.period_start is not None and entry.period_start == entry.period_end else None
     out: set[Triple] = set()
     for index, target in enumerate(task.targets, start=1):
         target_node = target_iri(slug, task.number, index)
@@ -284,7 +363,7 @@ def target_triples(slug: str, task: TaskRecord, ctx: Context) -> set[Triple]:
         if target.cumulative:
             out.add((target_node, PK.cumulative, Literal(True)))
     for index, milestone in enumerate(task.milestones, start=1):
-        milestone_node = URIRef(f"{node}/milestone/{index}")
+        milestone_node = milestone_iri(slug, task.number, index)
         out.update({
             (node, PK.hasMilestone, milestone_node),
             (milestone_node, RDF.type, PK.Milestone),
@@ -298,7 +377,7 @@ def version_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx:
     """A task as printed in a source that is not its stated one: membership, number, and its
     wording as a :data:`PK.TaskVersion`."""
     node = task_iri(slug, task.number)
-    version = URIRef(f"{node}/version/{file.removesuffix('.txt')}")
+    version = version_iri(slug, task.number, file)
     stated = ctx.stated_tasks.get((slug, task.number))
     same = stated is not None and stated.title == task.title and stated.text == task.text
     return {
@@ -325,10 +404,12 @@ def plan_slug(plans: PlanCatalogue, title: str, where: str) -> str:
 
 
 def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], list[str]]:
-    """The triples of what one source file says, and warnings.
+    """The triples of what one source file says, and warnings. Names were resolved beforehand
+    (:func:`plankg.graph.resolve.resolve_sources`); a name the catalogue does not know here is
+    a :class:`BuildError` naming file and line.
 
-    Raises:
-        BuildError: a plan title or an agency is unknown (names file and line).
+    Plan metadata: the issuing notice's 文号, date and issuers where the file carries one;
+    else the date, 文号 and issuer printed with the plan itself.
     """
     source = source_iri(record.file)
     warnings: list[str] = []
@@ -337,6 +418,9 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
         (source, PK.fileName, Literal(record.file)),
         (source, PK.sha256, Literal(record.sha256)),
     }
+    if record.layout:
+        out.add((source, PK.sourceLayout, Literal(record.layout)))
+    noticed = {_key_title(title) for notice in record.notices for title in notice.plan_titles}
     for plan in record.plans:
         where = f"{record.file}:{plan.source_line}"
         slug = plan_slug(ctx.plans, plan.title, where)
@@ -346,13 +430,16 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
         out.add((node, PROV.wasDerivedFrom, source))
         if plan.truncated:
             out.add((node, PK.sourceTruncated, Literal(True)))
-        if plan.annex_of:
-            out.add((node, DCTERMS.isPartOf, plan_iri(plan_slug(ctx.plans, plan.annex_of, where))))
+        whole = ctx.plans.find(plan.annex_of) if plan.annex_of else None
+        if whole is not None:  # an unknown one is reported by the resolution stage
+            out.add((node, DCTERMS.isPartOf, plan_iri(whole.slug)))
         for title in plan.implements:
             try:
                 out.add((node, PK.implements, plan_iri(ctx.plans.slug_for(title))))
             except UnknownPlanError:
                 warnings.append(f"{where}: {slug} implements 《{title}》, which is not in the corpus")
+        if stated and _key_title(plan.title) not in noticed:
+            out.update(plan_metadata_triples(node, plan.issued, plan.identifier, plan.issuer, ctx, slug))
         if stated:
             for section in plan.sections:
                 section_node = section_iri(slug, section.key)
@@ -372,15 +459,38 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
         out.add((plan_iri(slug), PK.declaredTaskCount, Literal(declared.count)))
     for notice in record.notices:
         for title in notice.plan_titles:
-            node = plan_iri(plan_slug(ctx.plans, title, f"{record.file}:{notice.line}"))
+            if ctx.plans.find(title) is None:
+                continue  # reported by the resolution stage
+            slug = ctx.plans.slug_for(title)
+            node = plan_iri(slug)
             out.add((node, DCTERMS.identifier, Literal(notice.identifier)))
             if notice.issued:
                 out.add((node, DCTERMS.issued, Literal(notice.issued, datatype=XSD.date)))
             for name in notice.publishers:
-                out.update((node, DCTERMS.publisher, iri) for iri in resolve(
-                    AgencyMention(name, "responsible"), ctx.agencies,
-                    f"{record.file}:{notice.line}: publisher"))
+                out.update((node, DCTERMS.publisher, iri)
+                           for iri in resolve(AgencyMention(name, "responsible"), ctx, slug))
     return out, warnings
+
+
+def plan_metadata_triples(node: URIRef, issued: object, identifier: str | None, issuer: str | None,
+                          ctx: Context, slug: str) -> set[Triple]:
+    """A plan's date of issue, 文号 and issuing body (an agency of the plan's jurisdiction,
+    provisional when no registry knows it), where printed."""
+    out: set[Triple] = set()
+    if issued is not None:
+        out.add((node, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    if identifier:
+        out.add((node, DCTERMS.identifier, Literal(identifier)))
+    if issuer:
+        out.update((node, DCTERMS.publisher, iri)
+                   for iri in resolve(AgencyMention(issuer, "responsible"), ctx, slug))
+    return out
+
+
+def _key_title(title: str) -> str:
+    from plankg.graph.registry import _key
+
+    return _key(title)
 
 
 def source_graph(record: SourceRecord) -> URIRef:

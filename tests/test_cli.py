@@ -37,7 +37,7 @@ def copy_corpus(corpus: Path, target: Path) -> Path:
     return target
 
 
-def test_unknown_agency_stops_the_build_and_keeps_the_last_good_one(
+def test_unknown_agency_with_strict_stops_the_build_and_keeps_the_last_good_one(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build"
     assert run_build(corpus, out, quiet=True) == 0
@@ -47,7 +47,7 @@ def test_unknown_agency_stops_the_build_and_keeps_the_last_good_one(
     source.write_text(source.read_text(encoding="utf-8").replace(
         "（责任单位：市财政局、市住房建设局）", "（责任单位：市财政局、市住房建没局）"), encoding="utf-8")
     capsys.readouterr()
-    assert run_build(bad, out, quiet=True) == 2
+    assert run_build(bad, out, quiet=True, strict=True) == 2  # without --strict: a provisional agency
     err = capsys.readouterr().err
     assert "000_35404b1995788393.txt:58" in err and "市住房建没局" in err
     assert "市住房建设局" in err  # the closest known name is suggested
