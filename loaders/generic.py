@@ -106,11 +106,7 @@ class Item:
     numbering: Numbering
     lines: list[Line]
     parent: Item | None = None
-    table_cells: dict[str, str] | None = None
-
-    @property
-    def depth(self) -> int:
-        return STYLE_DEPTH[self.numbering.style]
+    depth: int = 0  # the level of its numbering style, in the order the file first uses them
 
 
 # ----------------------------------------------------------------------------- lines
@@ -356,13 +352,15 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
     roles and the rows (line, cells) whose first cell is a number."""
     for index, line in enumerate(lines):
         spaced = line.text.split()
-        if len(spaced) >= 3 and "|" not in line.text and "\t" not in line.text and _header_roles(spaced) \
-                and all(simplified(c) in _TABLE_COLUMNS for c in spaced):
-            # a table whose rows are flattened into lines of space-separated cells
-            flat_roles = _header_roles(spaced) or []
-            flat = [(ln.number, ln.text.split(None, len(flat_roles) - 1)) for ln in lines[index + 1:]
-                    if re.match(r"^\d{1,3}\*?\s+\S", ln.text)]
-            return flat_roles, flat
+        head = 0
+        while head < len(spaced) and simplified(spaced[head]) in _TABLE_COLUMNS:
+            head += 1
+        if head >= 3 and "|" not in line.text and "\t" not in line.text and _header_roles(spaced[:head]):
+            # a table flattened into space-separated cells: rows on lines of their own, or the
+            # whole table run into one line; a row starts at the next row number
+            stream = [(line.number, token) for token in spaced[head:]]
+            stream += [(ln.number, token) for ln in lines[index + 1:] for token in ln.text.split()]
+            return _header_roles(spaced[:head]) or [], _flat_rows(stream)
         cells = _row_cells(line.text)
         if cells and len(cells) >= 3 and _header_roles(cells):
             cell_rows = [(ln.number, _row_cells(ln.text) or []) for ln in lines[index + 1:]]
@@ -398,6 +396,23 @@ def table_rows(lines: Sequence[Line]) -> tuple[list[str], list[tuple[int, list[s
     return None
 
 
+def _flat_rows(stream: Sequence[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Rows from a stream of (line, token): a row starts at the token that is the next row
+    number; a chapter heading (一、…) ending a row belongs to no cell."""
+    rows: list[tuple[int, list[str]]] = []
+    expected = 1
+    for number, token in stream:
+        if re.fullmatch(rf"{expected}\*?", token):
+            rows.append((number, [token]))
+            expected += 1
+        elif rows:
+            rows[-1][1].append(token)
+    for _, cells in rows:
+        while len(cells) > 1 and numbering(cells[-1]) and numbering(cells[-1]).style in ("chapter", "section"):  # type: ignore[union-attr]
+            cells.pop()
+    return rows
+
+
 def _row_cells(text: str) -> list[str] | None:
     if text.count("|") >= 2:
         cells = [c.strip() for c in text.strip().strip("|").split("|")]
@@ -423,10 +438,15 @@ def table_tasks(roles: Sequence[str], rows: Sequence[tuple[int, list[str]]],
     tasks = []
     for line, cells in rows:
         values: dict[str, str] = {}
-        for role, cell in zip(roles, cells, strict=False):
-            if cell and role not in values:
-                values[role] = cell
-        task_text = _squash(values.get("task", "")) if False else values.get("task", "").strip()
+        columns = list(roles)
+        if len(cells) < len(columns) and columns[-1] != "skip":
+            # cells merged across rows are missing on the left (a 工作任务 heading spanning
+            # several rows): the row's own cells are its last ones
+            columns = [columns[0], *columns[len(columns) - len(cells) + 1:]]
+        for role, cell in zip(columns, cells, strict=False):
+            if cell and (role not in values or role == "task"):
+                values[role] = cell  # with two task columns the later, more specific one
+        task_text = values.get("task", "").strip()
         mentions: list[AgencyMention] = []
         others = False
         for role in ("lead", "responsible", "participating"):
@@ -460,20 +480,48 @@ def _order(mentions: list[AgencyMention]) -> list[AgencyMention]:
 
 
 def find_items(lines: Sequence[Line]) -> list[Item]:
-    """The numbered items with the lines that belong to each and their nesting."""
+    """The numbered items with the lines that belong to each and their nesting.
+
+    Levels follow the order in which the file first uses each numbering style (第一条 may hold
+    （一）, or （一） may hold 1.). A list introduced by 以下条件： / 如下： inside an item is part
+    of that item (conditions, not tasks), unless it is a list of measures (具体措施：).
+    """
     items: list[Item] = []
     open_items: list[Item] = []
+    level: dict[str, int] = {}
+    absorbing: Item | None = None
     for line in lines:
         mark = numbering(line.text)
         if mark is not None and not _is_date_like(line.text):
-            while open_items and open_items[-1].depth >= STYLE_DEPTH[mark.style]:
+            depth = level.setdefault(mark.style, len(level))
+            if absorbing is not None and depth > absorbing.depth:
+                absorbing.lines.append(line)
+                continue
+            absorbing = None
+            if open_items and depth > open_items[-1].depth and _lists_conditions(open_items[-1]):
+                absorbing = open_items[-1]
+                absorbing.lines.append(line)
+                continue
+            while open_items and open_items[-1].depth >= depth:
                 open_items.pop()
-            item = Item(line.number, mark, [Line(line.number, mark.rest)], open_items[-1] if open_items else None)
+            item = Item(line.number, mark, [Line(line.number, mark.rest)], open_items[-1] if open_items else None,
+                        depth)
             items.append(item)
             open_items.append(item)
         elif items and _continues(items[-1], line.text):
             items[-1].lines.append(line)
     return items
+
+
+def _lists_conditions(item: Item) -> bool:
+    last = simplified(item.lines[-1].text.strip())
+    return (last.endswith(("：", ":")) and not _MEASURES_FOLLOW.search(last)
+            and bool(re.search(r"(以下|如下|下列|条件|包括|情形|标准)[^，,。；;]{0,8}[:：]$", last)))
+
+
+def style_levels(items: Sequence[Item]) -> dict[str, int]:
+    """The level of each numbering style the items use."""
+    return {item.numbering.style: item.depth for item in items}
 
 
 def _is_date_like(text: str) -> bool:
@@ -501,11 +549,12 @@ def choose_task_style(items: Sequence[Item]) -> str | None:
     kept = [item for item in items if not _under_boilerplate(item)]
     if not kept:
         kept = list(items)
+    depth = style_levels(items)
     with_units = Counter(item.numbering.style for item in kept if _item_spec(item))
     if with_units:
-        chosen = max(with_units, key=lambda style: STYLE_DEPTH[style])
+        chosen = max(with_units, key=lambda style: depth[style])
         # 具体措施：1. … under a unit-bearing item: the measures are the tasks
-        deeper = [item for item in kept if STYLE_DEPTH[item.numbering.style] > STYLE_DEPTH[chosen]
+        deeper = [item for item in kept if depth[item.numbering.style] > depth[chosen]
                   and item.parent is not None and item.parent.numbering.style == chosen
                   and _MEASURES_FOLLOW.search(simplified(_item_text(item.parent)))]
         if deeper:
@@ -515,7 +564,7 @@ def choose_task_style(items: Sequence[Item]) -> str | None:
     if not counts:
         return None
     several = [style for style, n in counts.items() if n >= 2] or list(counts)
-    return max(several, key=lambda style: STYLE_DEPTH[style])
+    return max(several, key=lambda style: depth[style])
 
 
 def _under_boilerplate(item: Item) -> bool:
@@ -632,8 +681,9 @@ def _sections(items: Sequence[Item], style: str) -> tuple[list[SectionRecord], d
     """The headings above the task level, keyed by their path of numbers."""
     keys: dict[int, str] = {}
     sections: list[SectionRecord] = []
+    depth = style_levels(items)
     for item in items:
-        if STYLE_DEPTH[item.numbering.style] >= STYLE_DEPTH[style]:
+        if depth[item.numbering.style] >= depth[style]:
             continue
         parent_key = keys.get(id(item.parent)) if item.parent else None
         key = f"{parent_key}.{item.numbering.number}" if parent_key else str(item.numbering.number)
@@ -773,7 +823,7 @@ def _read_plan(file: str, lines: list[Line], inherited: Metadata | None,
             tasks = [replace(t, number=n) for n, t in enumerate(tasks, start=1)]
         marks = {"chapter": "一、", "section": "（一）", "article": "第一条", "item": "1.", "subitem": "(1)",
                  "circled": "①"}
-        levels = sorted({i.numbering.style for i in items}, key=STYLE_DEPTH.__getitem__)
+        levels = sorted({i.numbering.style for i in items}, key=style_levels(items).__getitem__)
         reason = (f"items numbered {marks[style]} are the tasks (levels seen: "
                   f"{' '.join(marks[s] for s in levels)}); {sum(1 for t in tasks if t.agencies)} "
                   f"of {len(tasks)} name their units")

@@ -34,6 +34,7 @@ ABOUT = ("约", "左右", "近", "大约")
 NOT_A_MEASURE = re.compile(r"^\s*(?:条(?:特别)?措施|条具体举措|条重点任务|方面|大|届|年|月|日|号|\+|类)")
 VERBS = ("达到", "达", "提升至", "提高到", "提高至", "增加至", "压缩至", "缩短至", "控制在",
          "降至", "新增", "累计", "不少于", "不低于", "超过", "至少", "力争", "实现", "完成")
+CONDITIONS = re.compile(r"(?:符合|满足|具备|具有)?(?:以下|如下|下列)(?:条件|情形|标准|要求)(?:之一)?(?:的)?\s*[:：]")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -125,6 +126,8 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
             continue  # a bare number: a hotline, a code, part of a name
         if before.endswith(("×", "*", "x")) or re.match(r"^\s*[×*]", after):
             continue  # 7×24小时: service hours, not a result
+        if unit == "次" and "每" in before:
+            continue  # 每半年举办1次: a frequency of meetings, not a result
         if unit == "个" and after.startswith("月"):
             continue  # 12个月: a term, not a count
         if before.endswith(("按", "按照", "减按", "不含", "计划", "规划", "的")) or \
@@ -171,6 +174,8 @@ def extract_targets(text: str, default_year: int | None = None) -> tuple[TargetR
     """
     targets: list[TargetRecord] = []
     sentence_year: dict[int, int] = {}
+    # a list of conditions (园区应符合以下条件：…面积5万平方米以上) states eligibility, not results
+    text = CONDITIONS.split(text, maxsplit=1)[0]
     for sentence, clause in split_clauses(text):
         # a year inside 《…》 belongs to a title, not to the clause
         years = [int(m.group("year")) for m in YEAR.finditer(re.sub(r"《[^》]*》", "", clause))]
