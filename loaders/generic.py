@@ -50,6 +50,8 @@ __all__ = ["Line", "load", "read_lines"]
 
 _KINDS = ("方案", "计划", "要点", "措施", "清单", "意见", "分工", "通知", "纲要", "规划", "办法", "细则",
           "举措", "任务", "安排", "决定", "责任分工表", "分工表", "行动", "条", "规定")
+#: What the title of a plan another plan carries out ends with (not a law: 条例, 办法).
+_PLAN_KINDS = ("方案", "计划", "要点", "措施", "清单", "意见", "分工", "纲要", "规划", "举措")
 _PERIOD_TAIL = re.compile(r"(?:[（(]\s*\d{4}\s*(?:[—–\-－~至]+\s*\d{4})?\s*年?\s*(?:版)?[)）]|"
                           r"[（(](?:试行|暂行|征求意见稿|送审稿|修订|修订版)[)）])+$")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,4}\s*[号號])")
@@ -790,10 +792,8 @@ def _read_plan(file: str, lines: list[Line], inherited: Metadata | None,
         meta.identifier = meta.identifier or inherited.identifier
     title, title_line = choose_title(meta)
     printed = title is not None
-    if title is None:
+    if title is None:  # the build names it from plans.csv, else the file (with a warning)
         title = Path(file).stem
-        warnings.append(f"{file}:{lines[0].number}: no plan title printed; the plan is named after the "
-                        f"file (give its title in plans.csv)")
     period = period_of(title) if printed else None
     year = period[1] if period and period[0] == period[1] else None
     sections: list[SectionRecord] = []
@@ -835,7 +835,8 @@ def _read_plan(file: str, lines: list[Line], inherited: Metadata | None,
         sections=tuple(sections), tasks=tuple(tasks), issuer=meta.issuer, issued=meta.issued,
         identifier=meta.identifier, jurisdiction=_jurisdiction(title if printed else None, meta.issuer, meta),
         period=period, title_printed=printed,
-        implements=tuple(dict.fromkeys(re.findall(r"落实《([^》]+)》", preamble))))
+        implements=tuple(dict.fromkeys(t for t in re.findall(r"落实《([^》]+)》", preamble)
+                                       if simplified(_PERIOD_TAIL.sub("", t)).endswith(_PLAN_KINDS))))
     return plan, meta, reason
 
 
