@@ -186,7 +186,7 @@ def run_query(text: str, nquads: Path, fmt: str) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(variables)
-        writer.writerows(rows)
+        writer.writerows([safe_cell(c) for c in row] for row in rows)
         sys.stdout.write(buffer.getvalue())
     else:
         sys.stdout.write(format_table(variables, rows))
@@ -228,7 +228,7 @@ def run_agency(name: str, nquads: Path, fmt: str) -> int:
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(table)
+        writer.writerows([safe_cell(c) for c in row] for row in table)
     else:
         print(f"{label} <{iri}>: {len(rows)} tasks")
         sys.stdout.write(format_table(header, table))
@@ -322,6 +322,16 @@ def run_publish(nquads: Path, endpoint: str, timeout: float, graph_store: str | 
         return EXIT_ERROR
     print(f"published {len(graphs)} named graphs and their merge to {base} (query at {base}/query)")
     return EXIT_OK
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: a cell that starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP's advice).
+
+    >>> safe_cell("=cmd|' /C calc'!A0"), safe_cell("-5"), safe_cell("市司法局")
+    ("'=cmd|' /C calc'!A0", "'-5", '市司法局')
+    """
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -299,7 +299,19 @@ def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
         if stated_source[plans.slug_for(plan.title)] == record.file
         for task in plan.tasks
     }
-    return Context(plans, agencies, districts, stated_source, stated_tasks, names=names, annexes=annexes)
+    stated_sections = {plans.slug_for(plan.title): frozenset(s.key for s in plan.sections)
+                       for record in sources for plan in record.plans
+                       if stated_source[plans.slug_for(plan.title)] == record.file}
+    task_source: dict[tuple[str, int], str] = {}
+    for record in sources:  # an item the stated source lacks is stated by the first file printing it
+        for plan in record.plans:
+            slug = plans.slug_for(plan.title)
+            for task in plan.tasks:
+                if (slug, task.number) not in stated_tasks:
+                    task_source.setdefault((slug, task.number), record.file)
+                    stated_tasks.setdefault((slug, task.number), task)
+    return Context(plans, agencies, districts, stated_source, stated_tasks, names=names, annexes=annexes,
+                   task_source=task_source, stated_sections=stated_sections)
 
 
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,

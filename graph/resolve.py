@@ -38,6 +38,7 @@ from plankg.graph.registry import (
     PlanCatalogue,
     PlanEntry,
     _key,
+    _simplified,
     new_plan_slug,
 )
 
@@ -105,7 +106,7 @@ class Names:
         if found is not None:
             return found
         scope, _ = self.jurisdictions.scope(name, jurisdiction)
-        iri = provisional_agency_iri(scope, name)
+        iri = provisional_agency_iri(scope, _simplified(name))  # 州委編辦 and 州委编办: one agency
         self.provisional_names.setdefault(str(iri), (re.sub(r"\s+", "", name), scope))
         self.used_jurisdictions.add(scope)
         return (iri,)
@@ -119,17 +120,19 @@ class Names:
         scope, relative = self.jurisdictions.scope(name, jurisdiction)
         chain = [scope] if relative else [scope, *self.jurisdictions.ancestors(scope)]
         for code in chain:
-            entries = self.agencies_registry.lookup(name, code)
+            entries = self.agencies_registry.lookup(name, code) or self.agencies_registry.lookup(
+                _simplified(name), code)
             if entries:
                 return tuple(agency_iri(e.id) for e in entries)
         return None
 
     def closest(self, name: str, jurisdiction: str) -> tuple[str, ...]:
-        """The known names closest to a name, those of its scope and the levels above first."""
-        scope, _ = self.jurisdictions.scope(name, jurisdiction)
-        near = (scope, *self.jurisdictions.ancestors(scope))
-        found = self.agencies_registry.suggest(name, 3, near)
-        return tuple(found or self.agencies_registry.suggest(name, 3))
+        """The known names closest to a name among those it could have meant: of its own
+        jurisdiction, and for a name without a level word (区, 市 …) the levels above. Never a
+        city bureau for a 区 name, nor a Shenzhen name in another city's plan."""
+        scope, relative = self.jurisdictions.scope(name, jurisdiction)
+        near = (scope,) if relative else (scope, *self.jurisdictions.ancestors(scope))
+        return tuple(self.agencies_registry.suggest(_simplified(name), 3, near))
 
     def jurisdiction(self, code: str) -> JurisdictionEntry:
         """A jurisdiction's entry (and mark it used, with its parents, for the triples)."""

@@ -108,6 +108,13 @@ class Context:
     indicators: IndicatorRegistry = field(default_factory=IndicatorRegistry.load)
     names: Names | None = None
     annexes: Mapping[str, str] = field(default_factory=dict)  # annex slug → the plan's slug
+    task_source: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (slug, n) → file
+    stated_sections: Mapping[str, frozenset[str]] = field(default_factory=dict)  # slug → keys
+
+    def states_task(self, slug: str, number: int, file: str) -> bool:
+        """Whether ``file`` states task ``number`` of plan ``slug``: the plan's stated source,
+        or, for an item that source does not print, the first file that does."""
+        return self.task_source.get((slug, number), self.stated_source.get(slug, file)) == file
 
     def __post_init__(self) -> None:
         if self.names is None:  # a context built by hand (tests): Shenzhen's registry, home 440300
@@ -440,8 +447,14 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
                 warnings.append(f"{where}: {slug} implements 《{title}》, which is not in the corpus")
         if stated and _key_title(plan.title) not in noticed:
             out.update(plan_metadata_triples(node, plan.issued, plan.identifier, plan.issuer, ctx, slug))
-        if stated:
-            for section in plan.sections:
+        own = {task.section for task in plan.tasks if ctx.states_task(slug, task.number, record.file)}
+        keys = {s.key: s for s in plan.sections}
+        for key in list(own):  # the sections above them too
+            while key and key in keys and keys[key].parent:
+                key = keys[key].parent
+                own.add(key)
+        for section in plan.sections:
+            if stated or (section.key in own and section.key not in ctx.stated_sections.get(slug, ())):
                 section_node = section_iri(slug, section.key)
                 out.add((section_node, RDF.type, PK.Section))
                 out.add((section_node, DCTERMS.title, zh(section.title)))
@@ -450,7 +463,7 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
                 if section.parent:
                     out.add((section_node, PK.parentSection, section_iri(slug, section.parent)))
         for task in plan.tasks:
-            if stated:
+            if ctx.states_task(slug, task.number, record.file):
                 out.update(task_triples(slug, task, source, record.file, ctx))
             else:
                 out.update(version_triples(slug, task, source, record.file, ctx))
