@@ -670,9 +670,10 @@ class JurisdictionRegistry:
 
     def scope(self, name: str, plan: str) -> tuple[str, bool]:
         """The jurisdiction a printed agency name belongs to in a plan of jurisdiction ``plan``,
-        and whether the name is relative to a level (市司法局, 区司法局): a leading 市 in a
-        district's plan points at its city, 区 or 县 at the plan's own county, 省 at the province.
-        A name that starts with a place belongs to that place (深圳市南山区司法局 → 440305).
+        and whether the name is relative to a level (市司法局, 区司法局: it is then looked up in
+        that jurisdiction only, not in the levels above): a leading 市 in a district's plan
+        points at its city, 区 or 县 at the plan's own county, 省 at the province. A name that
+        starts with a place belongs to that place (深圳市南山区司法局 → 440305).
 
         >>> r = JurisdictionRegistry.load()
         >>> r.scope("区司法局", "440305"), r.scope("市司法局", "440305"), r.scope("深圳海关", "440305")
@@ -687,7 +688,7 @@ class JurisdictionRegistry:
             return plan, True
         entry, _ = self.find(name)
         if entry is not None and entry.code != "cn":
-            return entry.code, False
+            return entry.code, False  # 前海管理局 is the registry's, listed under Shenzhen
         return plan, False
 
 

@@ -128,10 +128,12 @@ class Names:
 
     def closest(self, name: str, jurisdiction: str) -> tuple[str, ...]:
         """The known names closest to a name among those it could have meant: of its own
-        jurisdiction, and for a name without a level word (区, 市 …) the levels above. Never a
+        jurisdiction, and for a name without a level word (区, 市 …) or a place name at its
+        start the levels above. Never a
         city bureau for a 区 name, nor a Shenzhen name in another city's plan."""
         scope, relative = self.jurisdictions.scope(name, jurisdiction)
-        near = (scope,) if relative else (scope, *self.jurisdictions.ancestors(scope))
+        placed = relative or self.jurisdictions.find(name)[0] is not None
+        near = (scope,) if placed else (scope, *self.jurisdictions.ancestors(scope))
         return tuple(self.agencies_registry.suggest(_simplified(name), 3, near))
 
     def jurisdiction(self, code: str) -> JurisdictionEntry:

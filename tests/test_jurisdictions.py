@@ -60,6 +60,7 @@ def test_jurisdiction_names_parents_and_home(jurisdictions: JurisdictionRegistry
     ("市司法局", "440305", agency_iri("sz-justice")),           # the city's bureau in a district plan
     ("区司法局", "440305", provisional_agency_iri("440305", "区司法局")),  # never the city's
     ("深圳海关", "440311", agency_iri("sz-customs")),
+    ("前海管理局", "440300", agency_iri("sz-qianhai")),  # a zone name at the start: still the registry's
     ("市司法局", "440100", provisional_agency_iri("440100", "市司法局")),  # Guangzhou's, not Shenzhen's
     ("州委編辦", "433100", provisional_agency_iri("433100", "州委编办")),  # traditional = simplified
     ("省发展改革委", "510000", provisional_agency_iri("510000", "省发展改革委")),
