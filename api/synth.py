@@ -203,7 +203,11 @@ def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
                          "name_en": f"{entry.name_en} (synthetic {mark})", "period_start": entry.period_start,
                          "period_end": entry.period_end, "kind": entry.kind,
                          "titles_seen": "|".join(_marked(t, mark) for t in entry.titles_seen),
-                         "primary_source": entry.primary_source or ""})
+                         "primary_source": entry.primary_source or "",
+                         "jurisdiction": entry.jurisdiction or "",
+                         "elaborates": f"{entry.elaborates}-s{k:03d}" if entry.elaborates else "",
+                         "annex_of": f"{entry.annex_of}-s{k:03d}" if entry.annex_of else "",
+                         "issued": entry.issued or "", "publisher": entry.publisher or ""})
         for name, text in texts.items():
             for entry, pattern in titles:
                 text = pattern.sub(_marked(entry.title, mark), text)
