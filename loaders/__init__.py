@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from plankg.graph.records import LoaderError, SourceErrors, SourceRecord
+from plankg.graph.records import LoaderError, SourceErrors, SourceRecord, TaskRecord
 from plankg.loaders import generic, markdown_table, news_digest, prose_plan, tab_table
 from plankg.loaders.inspection import describe_inspection, inspect_file
+from plankg.loaders.layout import parse_deadline
 from plankg.loaders.targets import extract_milestones, extract_targets
 from plankg.loaders.text import clean_line, read_source
 
@@ -133,8 +134,18 @@ def load_file(path: Path, encoding: str = "utf-8") -> SourceRecord:
         reason = record.layout or reason
     return with_targets(dataclasses.replace(record, layout=reason, plans=tuple(
         dataclasses.replace(plan, jurisdiction=plan.jurisdiction or generic.place_of(plan.title),
-                            period=plan.period or generic.period_of(plan.title))
+                            period=plan.period or generic.period_of(plan.title),
+                            tasks=tuple(with_precision(task) for task in plan.tasks))
         for plan in record.plans)))
+
+
+def with_precision(task: TaskRecord) -> TaskRecord:
+    """The task with its deadline's precision, for loaders that read only the date (a month
+    end is precise to the month)."""
+    if task.deadline is None or task.deadline_precision is not None or task.deadline_text is None:
+        return task
+    precision = parse_deadline(task.deadline_text, task.deadline.year).precision
+    return dataclasses.replace(task, deadline_precision=precision)
 
 
 @dataclasses.dataclass(frozen=True)
