@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from plankg import __version__
 from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_store
-from plankg.api.security import ClientLimits, SecurityMiddleware, client_key
+from plankg.api.security import ClientLimits, HeldResponse, SecurityMiddleware, client_key
 from plankg.api.settings import Settings
 from plankg.api.web import install_docs, install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
@@ -217,14 +217,29 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
 
     async def limited(request: Request, pool: QueryPool, query: str | None, defaults: list[str],
                       named: list[str]) -> Response:
-        """The query under its client's limits: the wait for a slot holds no thread."""
+        """The query under its client's limits: the wait for a slot holds no thread, and the
+        slot is held until the answer is sent (a client that does not read holds only its own)."""
         from starlette.concurrency import run_in_threadpool
 
         if query is None:
             return sparql_response(request, pool, None, defaults, named)
         limits: ClientLimits = app.state.limits
-        async with limits.slot(client_key(request.scope)):
-            return await run_in_threadpool(sparql_response, request, pool, query, defaults, named)
+        release = await limits.acquire(client_key(request.scope))
+        try:
+            response = await run_in_threadpool(sparql_response, request, pool, query, defaults, named)
+            size = len(response.body)
+            if not limits.hold(size, settings.max_held_bytes):  # answers waiting for slow readers
+                raise HTTPException(503, "too many answers are waiting for their clients to read them; "
+                                         "try again", headers={"Retry-After": "5"})
+        except BaseException:
+            release()
+            raise
+
+        def done() -> None:
+            limits.hold(-size, settings.max_held_bytes)
+            release()
+
+        return HeldResponse(response, done, settings.send_timeout)
 
     @app.get("/sparql", summary="SPARQL 1.1 query (GET); no query gives the service description",
              responses=SPARQL_RESPONSES)

@@ -23,14 +23,15 @@ import contextlib
 import math
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import HTTPException
+from starlette.responses import Response
 
-__all__ = ["CSP", "CSP_DOCS", "ClientLimits", "SecurityMiddleware", "client_key"]
+__all__ = ["CSP", "CSP_DOCS", "ClientLimits", "HeldResponse", "SecurityMiddleware", "client_key"]
 
 #: the pages and the editor: scripts, styles, images and fonts from this host only
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
@@ -75,8 +76,9 @@ class ClientLimits:
     """
 
     FREE = 0.25
+    SMALL = 1024 * 1024
 
-    def __init__(self, concurrency: int = 1, rate: float = 50.0, burst: float = 100.0, seconds: float = 30.0,
+    def __init__(self, concurrency: int = 1, rate: float = 200.0, burst: float = 400.0, seconds: float = 30.0,
                  wait: float = 5.0, max_waiting: int = 64) -> None:
         self.concurrency = max(1, concurrency)
         self.rate = rate
@@ -87,6 +89,7 @@ class ClientLimits:
         self._clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
         self.refused = 0
+        self.held = 0
 
     def _client(self, key: str, now: float) -> _Client:
         client = self._clients.get(key)
@@ -121,18 +124,29 @@ class ClientLimits:
                 raise self._refuse(f"more than {self.rate:g} queries a second from this client", (1 - client.tokens) / self.rate)
             client.tokens -= 1
 
+    def hold(self, size: int, cap: int) -> bool:
+        """Count ``size`` more bytes of answers being sent (negative: sent); False, and nothing
+        counted, when that would pass ``cap`` (an answer of up to 1 MiB always fits: slow
+        readers of large answers must not shut out the small ones)."""
+        with self._lock:
+            if size > self.SMALL and self.held and self.held + size > cap:
+                return False
+            self.held += size
+            return True
+
     def charge(self, key: str, seconds: float) -> None:
         """Count a query's worker time against its client (the first quarter second is free)."""
         with self._lock:
             client = self._client(key, time.monotonic())
             client.budget -= max(0.0, seconds - self.FREE)
 
-    @asynccontextmanager
-    async def slot(self, key: str) -> Any:
-        """Hold one of the client's ``concurrency`` slots (waiting without a thread).
+    async def acquire(self, key: str) -> Callable[[], None]:
+        """Take one of the client's ``concurrency`` slots (waiting without a thread); the
+        function returned gives it back (call it once, when the answer is sent).
 
         Raises:
-            HTTPException: 429 when the client has too many waiting or none frees in time.
+            HTTPException: 429 when the client is over its rate or time, has too many waiting,
+                or none of its slots frees in time.
         """
         self.admit(key)
         deadline = time.monotonic() + self.wait
@@ -151,9 +165,9 @@ class ClientLimits:
                     waiter = (asyncio.get_running_loop(), event)
                     client.events.append(waiter)
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise self._refuse(f"this client already has {self.concurrency} queries running", self.wait)
                 try:
+                    if remaining <= 0:
+                        raise TimeoutError
                     await asyncio.wait_for(event.wait(), remaining)
                 except TimeoutError:
                     raise self._refuse(f"this client already has {self.concurrency} queries running",
@@ -165,15 +179,64 @@ class ClientLimits:
         finally:
             with self._lock:
                 client.waiting -= 1
-        try:
-            yield
-        finally:
+        released = False
+
+        def release() -> None:
+            nonlocal released
             with self._lock:
+                if released:
+                    return
+                released = True
                 client.running -= 1
                 waiters = list(client.events)
             for loop, event in waiters:  # thread-safe: a waiter may sit on another event loop
                 with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
                     loop.call_soon_threadsafe(event.set)
+
+        return release
+
+    @asynccontextmanager
+    async def slot(self, key: str) -> Any:
+        """:meth:`acquire` as a context."""
+        release = await self.acquire(key)
+        try:
+            yield
+        finally:
+            release()
+
+
+class HeldResponse(Response):
+    """An answer sent in 64 KiB pieces while its client's slot is held: a client that does
+    not read its answer keeps its own slot busy (so it cannot pile up answers in the server's
+    memory), and is disconnected when a piece waits more than ``timeout`` seconds to go out.
+
+    Args:
+        response: the answer (its body in memory, at most the result cap).
+        release: gives the client's slot back.
+        timeout: how long one piece may wait for the client to read.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, response: Response, release: Callable[[], None], timeout: float = 30.0) -> None:
+        # not Response.__init__: the answer is already rendered
+        self.status_code = response.status_code
+        self.body = response.body
+        self.raw_headers = response.raw_headers
+        self.background = None
+        self.release = release
+        self.timeout = timeout
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = bytes(self.body)
+        try:
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            for start in range(0, max(len(body), 1), self.CHUNK):
+                more = start + self.CHUNK < len(body)
+                await asyncio.wait_for(send({"type": "http.response.body", "body": body[start:start + self.CHUNK],
+                                             "more_body": more}), self.timeout)
+        finally:
+            self.release()
 
 
 class SecurityMiddleware:

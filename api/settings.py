@@ -41,6 +41,10 @@ class Settings(BaseSettings):
             and at once (429 with ``Retry-After`` past them).
         client_seconds: seconds of query-worker time one client may use a minute, beyond a free
             quarter second per query (429 with ``Retry-After`` past it).
+        send_timeout: seconds a SPARQL answer may wait for its client to read the next 64 KiB
+            before the connection is closed (the client's slot is held until then).
+        max_held_bytes: the most bytes of SPARQL answers the server holds for clients still
+            reading them (503 with ``Retry-After`` past it).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLANKG_")
@@ -61,12 +65,14 @@ class Settings(BaseSettings):
     reload_interval: float = 2.0
     max_source_bytes: int = 20_000_000
     assets_dir: Path | None = Path("node_modules")
-    max_result_bytes: int = 16 * 1024 * 1024
+    max_result_bytes: int = 8 * 1024 * 1024
     max_body_bytes: int = 0
     client_queries: int = 1
-    client_rate: float = 50.0
-    client_burst: float = 100.0
+    client_rate: float = 200.0
+    client_burst: float = 400.0
     client_seconds: float = 30.0
+    send_timeout: float = 30.0
+    max_held_bytes: int = 128 * 1024 * 1024
 
 
 @cache

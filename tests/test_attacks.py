@@ -245,7 +245,7 @@ def _service_call(url: str, sandbox: bool) -> str:
 
 def test_engine_errors_are_generic() -> None:
     class Failing:
-        class store:  # noqa: N801 - stands for GraphStore.store
+        class store:
             @staticmethod
             def query(*args: object, **kwargs: object) -> object:
                 raise OSError("Connection refused (os error 111)")
@@ -295,7 +295,7 @@ def test_deep_nesting_and_flat_queries(client: TestClient) -> None:
     for depth in (2_500, 45_000):
         deep = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
         response = client.post("/sparql", content=deep, headers={"content-type": "application/sparql-query"})
-        assert response.status_code in (400, 413) and "deep" in response.text or response.status_code == 413
+        assert (response.status_code in (400, 413) and "deep" in response.text) or response.status_code == 413
     parens = "SELECT * WHERE { FILTER(" + "(" * 5_000 + "1" + ")" * 5_000 + ") }"
     assert client.post("/sparql", data={"query": parens}).status_code == 400
     flat = "SELECT (COUNT(*) AS ?n) WHERE { " + " . ".join(
