@@ -434,7 +434,20 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``plankg`` command; returns the exit code."""
+    """Run the ``plankg`` command; returns the exit code. A reader that stops reading early
+    (``plankg inspect FILE | head``) ends the command quietly, as Unix tools do."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        import os
+
+        # the reader is gone: point stdout at /dev/null so the interpreter's final flush is quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     args = make_parser(settings).parse_args(argv)
     if args.command == "build":

@@ -628,6 +628,14 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
         deadline = deadline or spec.deadline_text
     kept.append(text[position:])
     text = "".join(kept).strip()
+    cut = _unclosed_bracket(text)
+    if cut is not None and LABEL.search(simplified(text[cut + 1:])):
+        # the text stops inside its unit list (an excerpt cut off): read what is there
+        spec = parse_unit_spec(text[cut + 1:])
+        text = text[:cut].strip()
+        mentions.extend(spec.agencies)
+        others = others or spec.others
+        deadline = deadline or spec.deadline_text
     inline = _inline_label(text)
     if inline is not None:  # …。责任单位：市发展改革委。 printed at the end of the paragraph
         spec = parse_unit_spec(text[inline:].strip())
@@ -643,6 +651,17 @@ def parse_item_units(lines: Sequence[Line]) -> ParsedUnits:
     if any(m.role == "lead" for m in mentions):
         mentions = [AgencyMention(m.name, "participating") if m.role == "responsible" else m for m in mentions]
     return ParsedUnits(text, UnitSpec(tuple(_order(mentions)), others, deadline))
+
+
+def _unclosed_bracket(text: str) -> int | None:
+    """Where the last bracket that is never closed opens, if any."""
+    stack: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in "（(〔[【":
+            stack.append(index)
+        elif ch in "）)〕]】" and stack:
+            stack.pop()
+    return stack[0] if stack else None
 
 
 def _inline_label(text: str) -> int | None:
