@@ -131,6 +131,26 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def printed_in(records: Sequence[SourceRecord]) -> Callable[[str], bool]:
+    """Whether a name is printed anywhere in what the loaders read: a unit named in a task or a
+    table row, a notice's issuer, or words inside a title or a task's text (white space aside)."""
+    printed_names = [re.sub(r"\s+", "", m.name) for r in records for p in r.plans for t in p.tasks
+                     for m in (*t.agencies, *(a for row in t.rows for a in row.agencies))]
+    printed_names += [re.sub(r"\s+", "", n) for r in records for notice in r.notices for n in notice.publishers]
+    # 市委军民融合办（市人防办） prints both names
+    names = {part for name in printed_names for part in re.split(r"[（()）]", name) if part}
+    text = "\n".join(re.sub(r"\s+", "", piece) for r in records for p in r.plans
+                     for piece in (p.title, *(x for t in p.tasks for x in (t.title, t.text, *(row.text for row in t.rows)))))
+
+    def printed(name: str) -> bool:
+        plain = re.sub(r"\s+", "", name)
+        # in running text, a name ends where the next word is not part of it (龙华 in 龙华区 is
+        # not the spelling 龙华)
+        return plain in names or re.search(re.escape(plain) + r"(?![\u4e00-\u9fff])|" + re.escape(plain)
+                                           + r"(?=[等和及与、要应将的]|牵头|负责|配合|会同|统筹)", text) is not None
+    return printed
+
+
 def union_graph(quads: Quads) -> Graph:
     """All triples of all named graphs in one rdflib graph."""
     graph = Graph()
@@ -186,7 +206,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     start = _timed(timings, progress, "resolve", start)
     ontology = ontology_graph()
     quads: Quads = {graph_iri("ontology"): set(ontology),  # type: ignore[arg-type]
-                    graph_iri("registry"): registry_triples(agencies, districts, names)}
+                    graph_iri("registry"): registry_triples(agencies, districts, names, printed_in(unique))}
     ctx = make_context(unique, plans, agencies, districts, names)
     for record in unique:
         triples, more = source_triples(record, ctx)

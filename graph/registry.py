@@ -460,7 +460,14 @@ class IndicatorEntry:
 class IndicatorRegistry:
     """Curated indicators (``indicators.csv``) found by the words of a target's measure; a
     measure that matches none gets an indicator of its own, labelled with the measure and
-    named by a digest of it, so the same wording in two plans meets at one indicator."""
+    named by a digest of it, so the same wording in two plans meets at one indicator.
+
+    The rule for one quantity under two wordings: a row of ``indicators.csv`` whose patterns
+    (``|`` between alternatives; ``…`` between words that must appear in that order) match
+    both measures. A row is added only where the texts show the same quantity is meant (the
+    e-licence/e-seal scenes: pilot item 167 打造100个应用场景 in 商业领域, market task 21 新增200个
+    电子营业执照和电子印章应用场景 in 重点商业领域).
+    """
 
     def __init__(self, entries: list[IndicatorEntry]) -> None:
         self.entries = {entry.id: entry for entry in entries}
@@ -482,10 +489,27 @@ class IndicatorRegistry:
         """
         key = _key(measure)
         for entry in self.entries.values():
-            if any(_key(pattern) in key for pattern in entry.patterns):
+            if any(_in_order([_key(part) for part in pattern.split("…")], key) for pattern in entry.patterns):
                 return entry
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
         return IndicatorEntry(f"m-{digest}", key, None)
+
+
+def _in_order(parts: list[str], text: str) -> bool:
+    """Whether every part occurs in the text, each after the one before.
+
+    >>> _in_order(["商业领域", "应用场景"], "在重点商业领域新增电子营业执照和电子印章应用场景")
+    True
+    >>> _in_order(["应用场景", "商业领域"], "在商业领域打造应用场景")
+    False
+    """
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ number, and its wording as a ``pk:TaskVersion`` with its own line, so nothing it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -127,7 +127,8 @@ class Context:
 
 
 def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
-                     names: Names | None = None) -> set[Triple]:
+                     names: Names | None = None,
+                     printed: Callable[[str], bool] | None = None) -> set[Triple]:
     """The triples of the agency and district registries.
 
     ``members`` of a collective: ``all-districts`` is every district government,
@@ -135,7 +136,14 @@ def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
     With ``names``, every agency that governs no district is linked to the jurisdiction it
     belongs to, and every district with a jurisdiction of the same area to it (``pk:sameArea``);
     those jurisdictions are marked used.
+
+    A registry alias is a ``skos:altLabel`` when the corpus prints it (``printed``), and a
+    ``pk:registryLabel`` otherwise (a spelling the registry knows but no source shows).
     """
+    def alias_triples(node: URIRef, aliases: Iterable[str]) -> set[Triple]:
+        return {(node, SKOS.altLabel if printed is None or printed(alias) else PK.registryLabel, zh(alias))
+                for alias in aliases}
+
     out: set[Triple] = set()
     for entry in agencies.entries.values():
         if (names is not None and not entry.district and not entry.is_group
@@ -145,7 +153,7 @@ def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
         node = agency_iri(entry.id)
         out.add((node, RDF.type, PK.AgencyGroup if entry.is_group else PK.Agency))
         out.add((node, SKOS.prefLabel, zh(entry.name_zh)))
-        out.update((node, SKOS.altLabel, zh(alias)) for alias in entry.aliases)
+        out.update(alias_triples(node, entry.aliases))
         out.add((node, RDFS.label, en(entry.name_en)))
         out.add((node, PK.agencyType, Literal(entry.type)))
         if entry.district:
@@ -165,7 +173,7 @@ def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
         node = district_iri(district.id)
         out.add((node, RDF.type, PK.District))
         out.add((node, SKOS.prefLabel, zh(district.name_zh)))
-        out.update((node, SKOS.altLabel, zh(alias)) for alias in district.aliases)
+        out.update(alias_triples(node, district.aliases))
         out.add((node, RDFS.label, en(district.name_en)))
         out.add((node, DCTERMS.type, Literal(district.kind)))
         if district.code:
@@ -387,7 +395,10 @@ def version_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx:
     version = version_iri(slug, task.number, file)
     stated = ctx.stated_tasks.get((slug, task.number))
     same = stated is not None and stated.title == task.title and stated.text == task.text
-    return {
+    # the units this copy names, so that "do the two copies name the same units" can be asked
+    units = {(version, PK.versionResponsibleAgency, iri)
+             for mention in task.agencies for iri in resolve(mention, ctx, slug)}
+    return units | {
         (node, RDF.type, PK.Task),
         (node, PK.inPlan, plan_iri(slug)),
         (node, PK.taskNumber, Literal(task.number)),

@@ -126,6 +126,8 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
             continue  # a bare number: a hotline, a code, part of a name
         if before.endswith(("×", "*", "x")) or re.match(r"^\s*[×*]", after):
             continue  # 7×24小时: service hours, not a result
+        if unit == "小时" and re.match(r"^\s*(?:在线|不打烊|无休|值守|全天候|不间断|自助|咨询|热线|服务|营业|运行)", after):
+            continue  # 24小时在线: service hours, not a result
         if unit == "次" and "每" in before:
             continue  # 每半年举办1次: a frequency of meetings, not a result
         if unit == "个" and after.startswith("月"):
