@@ -26,6 +26,8 @@ from plankg import __version__
 from plankg.graph.inference import Rules, infer
 from plankg.graph.links import (
     MeasureIndex,
+    MeasureLink,
+    TaskKey,
     annex_measure_links,
     elaboration_pairs,
     link_triples,
@@ -268,28 +270,80 @@ def cross_plan_triples(ctx: Context, warnings: list[str], implemented: Iterable[
               if e.period_start is not None}
     realized = realized_plans(tasks, titles, period)  # type: ignore[arg-type]
     sections = {key: task.section or "" for key, task in tasks.items()}
-    index = MeasureIndex(tasks)
+    families = link_families(sorted(loaded), ctx)
+    index = MeasureIndex(tasks) if len(families) == 1 else None
     carries = set(implemented)
     carries.update((slug, target) for slug, entry in loaded.items() for target in entry.implements
                    if target in loaded)
-    annex = []
-    for slug in sorted(ctx.annexes):
-        whole = ctx.annexes[slug]
-        if whole in loaded and slug in loaded:
-            annex += annex_measure_links(tasks, slug, whole, sections, index)
-            carries.add((slug, whole))
     # two tasks that each issue a different plan share wording but not a measure
     issuing = [(a, b) for a, pa in realized for b, pb in realized if pa != pb]
-    links = measure_links(tasks, carries, exclude=[*elaborations, *((a.a, a.b) for a in annex), *issuing],
-                          index=index)
-    annual: dict[int, list[str]] = {}
-    for slug, entry in loaded.items():
-        if entry.period_start is not None and entry.period_start == entry.period_end:
-            annual.setdefault(entry.period_start, []).append(slug)
-    multi_year = [k for k in tasks if (ctx.plans.entries[k[0]].period_end or 0) > (ctx.plans.entries[k[0]].period_start or 0)]
-    milestones = milestone_measure_links(tasks, annual, multi_year, index)
+    annex: dict[tuple[TaskKey, TaskKey], MeasureLink] = {}
+    links: dict[tuple[TaskKey, TaskKey], MeasureLink] = {}
+    milestones: dict[tuple[TaskKey, int, TaskKey], tuple] = {}
+    for family in families:
+        family_tasks = {key: task for key, task in tasks.items() if key[0] in family}
+        family_index = index or MeasureIndex(family_tasks)
+        found_annex = []
+        for slug in sorted(ctx.annexes):
+            whole = ctx.annexes[slug]
+            if whole in family and slug in family:
+                found_annex += annex_measure_links(family_tasks, slug, whole, sections, family_index)
+                carries.add((slug, whole))
+        for link in found_annex:
+            annex.setdefault((link.a, link.b), link)
+        for link in measure_links(family_tasks, carries,
+                                  exclude=[*elaborations, *((a.a, a.b) for a in found_annex), *issuing],
+                                  index=family_index):
+            held = links.get((link.a, link.b))
+            if held is None or link.score > held.score:
+                links[(link.a, link.b)] = link
+        annual: dict[int, list[str]] = {}
+        for slug in sorted(family):
+            entry = loaded[slug]
+            if entry.period_start is not None and entry.period_start == entry.period_end:
+                annual.setdefault(entry.period_start, []).append(slug)
+        multi_year = [k for k in family_tasks
+                      if (ctx.plans.entries[k[0]].period_end or 0) > (ctx.plans.entries[k[0]].period_start or 0)]
+        for found in milestone_measure_links(family_tasks, annual, multi_year, family_index):
+            milestones.setdefault((found[0], found[1], found[2]), found)
+    ordered = sorted(links.values(), key=lambda link: (-link.score, link.a, link.b))
     return (link_triples([], [], elaborations, realized)
-            | measure_link_triples([*annex, *links], milestones))
+            | measure_link_triples([*annex.values(), *ordered], list(milestones.values())))
+
+
+def link_families(slugs: Sequence[str], ctx: Context) -> list[set[str]]:
+    """The groups of plans whose tasks are compared with one another: the plans of one
+    government line. A plan of a prefecture or a county belongs to its prefecture's family; a
+    provincial plan joins every family of its province, a national one every family. With one
+    family (the vendored corpus: Shenzhen and the State Council) every plan meets every other;
+    plans of unrelated governments (深圳 and 厦门) are not compared, which keeps the link
+    finder linear in the number of governments rather than quadratic."""
+    assert ctx.names is not None
+    registry = ctx.names.jurisdictions
+    line: dict[str, list[str]] = {}
+    for slug in slugs:
+        code = ctx.jurisdiction_of(slug)
+        line[slug] = [code, *registry.ancestors(code)] if code in registry.entries else [code]
+    # a family per prefecture (the ancestor-or-self at prefecture level, or a county's own
+    # code where it has no prefecture)
+    def family_key(chain: list[str]) -> str | None:
+        for code in chain:
+            entry = registry.entries.get(code)
+            if entry is not None and entry.level == "prefecture":
+                return code
+        first = registry.entries.get(chain[0])
+        return None if first is None or first.level in ("national", "province") else chain[0]
+    keys = sorted({k for k in (family_key(chain) for chain in line.values()) if k is not None})
+    if len(keys) <= 1:
+        return [set(slugs)]
+    families = []
+    for key in keys:
+        members = {slug for slug, chain in line.items() if family_key(chain) == key}
+        above = set(line[next(iter(members))][1:]) if members else set()
+        members |= {slug for slug, chain in line.items()
+                    if family_key(chain) is None and (chain[0] == "cn" or chain[0] in above)}
+        families.append(members)
+    return families
 
 
 def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
