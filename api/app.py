@@ -1,7 +1,7 @@
 """The plankg service: a guarded SPARQL 1.1 endpoint, REST lookups, linked data and dumps.
 
 ``create_app(store, settings, pool)`` builds the app around an embedded store (REST and linked
-data) and a :class:`~plankg.graph.workers.QueryPool` (the public SPARQL endpoint, where queries
+data) and a :class:`~plankg.api.sparql.workers.QueryPool` (the public SPARQL endpoint, where queries
 can be killed). Routes are plain ``def``: store calls block, so FastAPI runs them in its thread
 pool. No user input is formatted into a query: ids are validated and bound as pyoxigraph terms.
 """
@@ -22,20 +22,14 @@ from plankg import __version__
 from plankg.api.cache import ResponseCache, ResponseCacheMiddleware, request_store
 from plankg.api.security import ClientLimits, HeldResponse, SecurityMiddleware, client_key
 from plankg.api.settings import Settings
-from plankg.api.web import install_docs, install_web, render_resource_page, render_statements
+from plankg.api.sparql.errors import status_of
+from plankg.api.sparql.remote import RemotePool, RemoteStore
+from plankg.api.sparql.workers import FORMATS, QueryPool, QueryRequest
+from plankg.api.web.pages import install_docs, install_web, render_resource_page, render_statements
 from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
-from plankg.graph.browse import search_tasks, searchable
-from plankg.graph.guard import QueryRejected
-from plankg.graph.remote import RemotePool, RemoteStore, RemoteTimeout, RemoteUnavailable
+from plankg.graph.errors import QueryError, StoreTimeout, StoreUnavailable
+from plankg.graph.search import search_tasks, searchable
 from plankg.graph.store import GraphStore
-from plankg.graph.workers import (
-    FORMATS,
-    QueryBusy,
-    QueryFailed,
-    QueryPool,
-    QueryRequest,
-    QueryTimeout,
-)
 
 __all__ = ["create_app", "negotiate"]
 
@@ -169,13 +163,9 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     install_docs(app)
 
     # a remote store that hangs or is down: every route answers 504 / 502 within its timeout
-    @app.exception_handler(RemoteTimeout)
-    def remote_timeout(request: Request, exc: RemoteTimeout) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=504)
-
-    @app.exception_handler(RemoteUnavailable)
-    def remote_unavailable(request: Request, exc: RemoteUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=502)
+    @app.exception_handler(QueryError)
+    def query_error(request: Request, exc: QueryError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
     sources_dir = settings.sources_dir or _vendored_sources()
 
     def sparql_response(request: Request, pool: QueryPool, query: str | None,
@@ -197,17 +187,11 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
         key = client_key(request.scope)
         try:
             result = pool.run(job)
-        except (RemoteTimeout, RemoteUnavailable):
-            raise  # 504 / 502, by the handlers below
-        except QueryRejected as exc:
+        except (StoreTimeout, StoreUnavailable):
+            raise  # 504 / 502, by the handler above
+        except QueryError as exc:
             limits.charge(key, getattr(exc, "seconds", 0.0))
-            raise HTTPException(exc.status, str(exc)) from None
-        except (QueryTimeout, QueryBusy) as exc:
-            limits.charge(key, getattr(exc, "seconds", 0.0))
-            raise HTTPException(503, str(exc)) from None
-        except QueryFailed as exc:
-            limits.charge(key, getattr(exc, "seconds", 0.0))
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(status_of(exc), str(exc)) from None
         limits.charge(key, result.seconds)
         headers = {"Vary": "Accept", "X-Result-Rows": str(result.rows)}
         if result.truncated:
@@ -537,6 +521,6 @@ def resource_cell(term: Any) -> Markup:
 
 
 def _vendored_sources() -> Path:
-    from plankg.loaders import default_corpus
+    from plankg.graph.resources import vendored_sources
 
-    return default_corpus()
+    return vendored_sources()

@@ -274,7 +274,7 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
 
     nquads = settings.build_dir / "plankg.nq"
     if settings.sparql_endpoint:
-        from plankg.graph.remote import RemotePool, RemoteStore
+        from plankg.api.sparql.remote import RemotePool, RemoteStore
 
         remote = RemoteStore(settings.sparql_endpoint, settings.remote_timeout)
         app = create_app(remote, settings, pool=RemotePool(remote, settings.max_rows),
@@ -308,8 +308,8 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
 def run_publish(nquads: Path, endpoint: str, timeout: float, graph_store: str | None = None,
                 update: str | None = None) -> int:
     """Publish a build to a remote store (Graph Store Protocol, then an atomic swap)."""
-    from plankg.graph.remote import publish_build
-    from plankg.graph.workers import QueryFailed
+    from plankg.api.sparql.remote import publish_build
+    from plankg.graph.errors import QueryFailed
 
     if not nquads.exists():
         print(f"plankg publish: error: {nquads} does not exist (run plankg build)", file=sys.stderr)

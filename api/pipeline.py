@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from plankg.graph.build import BuildResult, Progress, build_dataset, paused_gc, write_build
+from plankg.graph.errors import OutputError
 from plankg.graph.records import SourceErrors
 from plankg.graph.registry import (
     REGISTRY_JURISDICTION,
@@ -28,11 +29,6 @@ from plankg.graph.registry import (
 )
 
 __all__ = ["OutputError", "Registries", "build_corpus", "load_registries"]
-
-
-class OutputError(OSError):
-    """The build cannot be written where asked (unwritable, read-only or full folder); the
-    message names the folder. Nothing of the last good build was changed."""
 
 
 class Registries:

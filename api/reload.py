@@ -16,10 +16,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from plankg.api.sparql.workers import QueryPool
 from plankg.graph.analysis import responsibility_index
-from plankg.graph.browse import searchable
+from plankg.graph.search import searchable
 from plankg.graph.store import GraphStore
-from plankg.graph.workers import QueryPool
 
 __all__ = ["BuildWatcher"]
 

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in PAGES.items():
             results["plankg"][name] = time_requests(f"{plankg}{path}", args.requests, {"Accept": "text/html"})
 
-        from plankg.graph.remote import merged_ntriples
+        from plankg.api.sparql.remote import merged_ntriples
 
         folder = Path(tempfile.mkdtemp(prefix="plankg-bench-"))
         oxigraph = shutil.which("oxigraph") or str(bindir / "oxigraph")

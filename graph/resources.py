@@ -1,13 +1,14 @@
-"""The RDF data the graph package loads: the ontology and the SHACL shapes."""
+"""The data the graph package reads: the ontology, the SHACL shapes, the vendored corpus."""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from rdflib import Graph
 
-__all__ = ["ontology_graph", "ontology_text", "shapes_graph"]
+__all__ = ["ontology_graph", "ontology_text", "shapes_graph", "vendored_sources"]
 
 
 def ontology_text() -> str:
@@ -29,3 +30,8 @@ def shapes_graph() -> Graph:
         if entry.name.endswith(".ttl"):
             graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
     return graph
+
+
+def vendored_sources() -> Path:
+    """The folder of the vendored source texts inside the installed package."""
+    return Path(str(resources.files("plankg.data") / "sources"))

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query"]
+__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query", "rows_as_dicts"]
 
 PREFIXES = {
     "pk": "https://w3id.org/plankg/def#",
@@ -136,3 +137,11 @@ class GraphStore:
         variables = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(term_value(row[v]) for v in variables) for row in solutions)
         return QueryTable(variables, rows)
+
+
+def rows_as_dicts(store: Any, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+                  ) -> list[dict[str, str]]:
+    """The rows of a SELECT on ``store`` (embedded or remote) as dicts of plain strings, an
+    unbound variable as ``""``."""
+    table = store.select(sparql, bindings)
+    return [dict(zip(table.variables, row, strict=True)) for row in table.rows]

@@ -24,9 +24,9 @@ from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
 from plankg.api.settings import Settings
-from plankg.graph.guard import QueryRejected, check_query, normalize_query
+from plankg.api.sparql.guard import QueryRejected, check_query, normalize_query
+from plankg.api.sparql.workers import ENGINE_FAILED, QueryFailed, QueryPool, QueryRequest, handle
 from plankg.graph.store import GraphStore
-from plankg.graph.workers import ENGINE_FAILED, QueryFailed, QueryPool, QueryRequest, handle
 
 BUDGET = 2.0
 
@@ -232,7 +232,7 @@ def test_engine_cannot_reach_the_network(canary: CanaryListener, pool: QueryPool
 def _service_call(url: str, sandbox: bool) -> str:
     import pyoxigraph as ox
 
-    from plankg.graph.workers import forbid_network
+    from plankg.api.sparql.workers import forbid_network
 
     if sandbox:
         assert forbid_network()
@@ -265,7 +265,7 @@ def test_guard_normalizes_what_it_checks() -> None:
     import pyoxigraph as ox
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from plankg.graph.guard import _walk
+    from plankg.api.sparql.guard import _walk
 
     engine = ox.Store()
     for code in [*range(0, 0x21), 0x7F, 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF]:

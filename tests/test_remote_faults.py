@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from plankg.api.app import create_app
 from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
-from plankg.graph.remote import RemotePool, RemoteStore, merged_ntriples
+from plankg.api.sparql.remote import RemotePool, RemoteStore, merged_ntriples
 from tests.test_service import oxigraph_binary
 
 TIMEOUT = 1.0

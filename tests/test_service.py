@@ -1,6 +1,6 @@
 """The service: SPARQL protocol, guard, limits, REST and linked data — the same tests on the
 embedded store and on a real Oxigraph server (the ``oxigraph`` package's binary) started here
-on 127.0.0.1 with the build loaded as ``plankg.graph.remote`` prepares it."""
+on 127.0.0.1 with the build loaded as ``plankg.api.sparql.remote`` prepares it."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from plankg.api.app import create_app
 from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
-from plankg.graph.remote import RemotePool, RemoteStore, merged_ntriples
+from plankg.api.sparql.remote import RemotePool, RemoteStore, merged_ntriples
+from plankg.api.sparql.workers import QueryPool
 from plankg.graph.store import GraphStore
-from plankg.graph.workers import QueryPool
 
 SELECT = "SELECT ?t WHERE { ?t a <https://w3id.org/plankg/def#Plan> } ORDER BY ?t"
 

@@ -19,7 +19,7 @@ the engine receives (:attr:`CheckedQuery.text`). No regular expression decides a
 
 rdflib's parser is not thread-safe and its time grows with the query (a 98 KB ``1+1+…`` takes
 minutes): :func:`check_query` is meant to run where it can be killed, in a query worker of
-:mod:`plankg.graph.workers`, inside the query's time budget. It raises the recursion limit of
+:mod:`plankg.api.sparql.workers`, inside the query's time budget. It raises the recursion limit of
 the calling thread's interpreter; run it on a thread with a large stack (the workers do).
 """
 
@@ -30,6 +30,8 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from plankg.graph.errors import QueryRejected, QueryTooLarge
 
 __all__ = ["MAX_NESTING", "CheckedQuery", "QueryRejected", "check_query", "normalize_query"]
 
@@ -42,17 +44,6 @@ PARSE_RECURSION_LIMIT = 400_000
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 #: what rdflib would still decode (it takes ``\u`` or ``\U`` with 4 or 8 digits, any case)
 _LEFTOVER = re.compile(r"\\[uU][0-9A-Fa-f]")
-
-
-class QueryRejected(ValueError):
-    """A query the endpoint will not run; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable across the worker pipe
-        return (QueryRejected, (self.status, str(self)))
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ def normalize_query(text: str) -> str:
     as ``\\n``, nesting bounded.
 
     Raises:
-        QueryRejected: 400 for an escape of a code point that is not a character, an escape
+        QueryRejected: for an escape of a code point that is not a character, an escape
             that decodes to another escape, or nesting deeper than :data:`MAX_NESTING`.
 
     >>> normalize_query("SELECT * WHERE { SERVI\\\\u0043E <x:y> {} }")
@@ -81,22 +72,22 @@ def normalize_query(text: str) -> str:
     >>> try:
     ...     normalize_query("ASK { # \\\\u005Cu000A }")
     ... except QueryRejected as exc:
-    ...     print(exc.status, exc)
-    400 a \\u escape decodes to another escape: write the character itself
+    ...     print(type(exc).__name__, exc)
+    QueryRejected a \\u escape decodes to another escape: write the character itself
     """
 
     def decode(match: re.Match[str]) -> str:
         point = int(match.group(1) or match.group(2), 16)
         if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
-            raise QueryRejected(400, f"{match.group(0)} is not a Unicode character")
+            raise QueryRejected(f"{match.group(0)} is not a Unicode character")
         return chr(point)
 
     decoded = _ESCAPE.sub(decode, text)
     if _LEFTOVER.search(decoded):
-        raise QueryRejected(400, "a \\u escape decodes to another escape: write the character itself")
+        raise QueryRejected("a \\u escape decodes to another escape: write the character itself")
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if _nesting(decoded) > MAX_NESTING:
-        raise QueryRejected(400, "the query nests too deeply")
+        raise QueryRejected("the query nests too deeply")
     return decoded
 
 
@@ -164,13 +155,13 @@ def _parse(text: str) -> tuple[Any, list[str]]:
         try:
             parsed = parseQuery(text)
         except RecursionError:
-            raise QueryRejected(400, "the query is too long for the checker") from None
+            raise QueryRejected("the query is too long for the checker") from None
         except Exception as exc:  # pyparsing's ParseException and friends
             try:
                 parseUpdate(text)
             except Exception:
-                raise QueryRejected(400, f"syntax error: {exc}") from None
-            raise QueryRejected(400, "updates (INSERT, DELETE, LOAD, CLEAR …) are not allowed") from None
+                raise QueryRejected(f"syntax error: {exc}") from None
+            raise QueryRejected("updates (INSERT, DELETE, LOAD, CLEAR …) are not allowed") from None
     finally:
         sys.setrecursionlimit(limit)
     return parsed, _walk(parsed)
@@ -189,7 +180,8 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
         The checked query; its ``text`` (normalized) is the text to give the engine.
 
     Raises:
-        QueryRejected: 413 too large; 400 a syntax error, an update, a SERVICE, a foreign
+        QueryTooLarge: the text is over ``max_bytes``.
+        QueryRejected: a syntax error, an update, a SERVICE, a foreign
             dataset, an escape that does not decode to one character, or nesting too deep.
 
     >>> check_query("SELECT * WHERE { ?s ?p ?o }", []).form
@@ -197,15 +189,15 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
     >>> try:
     ...     check_query("SELECT * WHERE { SERVI\\\\u0043E <http://127.0.0.1:9/> { ?s ?p ?o } }", [])
     ... except QueryRejected as exc:
-    ...     print(exc.status, exc)
-    400 SERVICE is not allowed: the endpoint does not query other endpoints
+    ...     print(type(exc).__name__, exc)
+    QueryRejected SERVICE is not allowed: the endpoint does not query other endpoints
     """
     if len(text.encode("utf-8", errors="replace")) > max_bytes:
-        raise QueryRejected(413, f"the query is larger than {max_bytes} bytes")
+        raise QueryTooLarge(f"the query is larger than {max_bytes} bytes")
     normalized = normalize_query(text)
     parsed, names = _parse(normalized)
     if "ServiceGraphPattern" in names:
-        raise QueryRejected(400, "SERVICE is not allowed: the endpoint does not query other endpoints")
+        raise QueryRejected("SERVICE is not allowed: the endpoint does not query other endpoints")
     allowed = set(allowed_graphs)
     default: list[str] = []
     named: list[str] = []
@@ -214,6 +206,6 @@ def check_query(text: str, allowed_graphs: Iterable[str], max_bytes: int = 100_0
         is_default = "default" in clause
         iri = str(clause["default"] if is_default else clause["named"])
         if iri not in allowed:
-            raise QueryRejected(400, f"FROM <{iri}> is not one of this dataset's graphs")
+            raise QueryRejected(f"FROM <{iri}> is not one of this dataset's graphs")
         (default if is_default else named).append(iri)
     return CheckedQuery(normalized, parsed[1].name, tuple(default), tuple(named))

@@ -16,26 +16,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.api.sparql.workers import FORMATS, QueryPool, QueryRequest, QueryResult
+from plankg.graph.errors import QueryFailed, StoreTimeout, StoreUnavailable
 from plankg.graph.store import PREFIXES, QueryTable, bind_values
-from plankg.graph.workers import (
-    FORMATS,
-    QueryBusy,
-    QueryFailed,
-    QueryPool,
-    QueryRequest,
-    QueryResult,
-    QueryTimeout,
-)
 
-__all__ = ["RemotePool", "RemoteStore", "RemoteTimeout", "RemoteUnavailable", "merged_ntriples", "publish_build"]
+__all__ = ["RemotePool", "RemoteStore", "merged_ntriples", "publish_build"]
 
-
-class RemoteTimeout(QueryTimeout):
-    """The remote store did not answer within the timeout (the service answers 504)."""
-
-
-class RemoteUnavailable(QueryBusy):
-    """The remote store cannot be reached or failed (the service answers 502)."""
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -91,17 +77,17 @@ class RemoteStore:
             body: bytes = response.read()
             return body
         except TimeoutError as exc:
-            raise RemoteTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
+            raise StoreTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise RemoteTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
-            raise RemoteUnavailable(f"the remote store is unreachable: {exc.reason}") from exc
+                raise StoreTimeout(f"the query ran longer than {self.timeout:g} s, or the remote store hangs") from exc
+            raise StoreUnavailable(f"the remote store is unreachable: {exc.reason}") from exc
         except QueryBadFormed as exc:
             raise QueryFailed(f"the remote store refused the query: {exc}") from exc
         except SPARQLWrapperException as exc:  # its 5xx, 404 …: the store is not working
-            raise RemoteUnavailable(f"the remote store failed: {exc}") from exc
+            raise StoreUnavailable(f"the remote store failed: {exc}") from exc
         except (ConnectionError, OSError) as exc:  # reset or closed mid-answer
-            raise RemoteUnavailable(f"the remote store dropped the connection: {exc}") from exc
+            raise StoreUnavailable(f"the remote store dropped the connection: {exc}") from exc
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
         """Run a query: a list of pyoxigraph triples for CONSTRUCT/DESCRIBE, a bool for ASK, the
@@ -162,7 +148,7 @@ class RemotePool:
         fmt = next(name for name, media in FORMATS.items() if media == checked.media_type)
         body = self.store._request(checked.text, checked.media_type)
         if len(body) > self.max_bytes:
-            raise RemoteUnavailable(f"the remote store answered more than {self.max_bytes} bytes")
+            raise StoreUnavailable(f"the remote store answered more than {self.max_bytes} bytes")
         if fmt != "json":
             return QueryResult(body, checked.media_type, False, 0)
         document = json.loads(body)

@@ -3,7 +3,7 @@ wall-clock budget and the sandbox of the public endpoint.
 
 Neither pyoxigraph nor rdflib can cancel a running query, so each query of the public endpoint
 is *checked and run* in one of a fixed number of worker processes, each holding its own copy of
-the build: the guard (:func:`plankg.graph.guard.check_query`, whose rdflib parse can take
+the build: the guard (:func:`plankg.api.sparql.guard.check_query`, whose rdflib parse can take
 minutes on a hostile text) runs there too, inside the same budget, one query per process at a
 time (no lock shared between requests). A query that overruns its budget gets its worker killed
 and replaced; the caller gets :class:`QueryTimeout` at once. The number of workers bounds
@@ -27,6 +27,7 @@ import ctypes
 import dataclasses
 import io
 import json
+import logging
 import multiprocessing
 import platform
 import queue
@@ -36,6 +37,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from plankg.graph.errors import (
+    NoAcceptableFormat,
+    QueryBusy,
+    QueryFailed,
+    QueryRejected,
+    QueryTimeout,
+    WorkerStartError,
+)
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "QueryBusy", "QueryFailed", "QueryPool", "QueryRequest",
            "QueryResult", "QueryTimeout", "execute", "forbid_network"]
@@ -55,18 +67,6 @@ RESULT_FORMATS = ("json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 #: the message a client gets when the engine fails a query that passed the guard
 ENGINE_FAILED = "the query could not be evaluated"
-
-
-class QueryTimeout(RuntimeError):
-    """The query ran past its budget; its worker was killed."""
-
-
-class QueryBusy(RuntimeError):
-    """Every worker is busy."""
-
-
-class QueryFailed(RuntimeError):
-    """The engine refused or failed the query (a message safe to show a client)."""
 
 
 @dataclass(frozen=True)
@@ -314,17 +314,18 @@ def handle(store: Any, request: QueryRequest, max_rows: int, max_bytes: int) -> 
     chosen (a check-only worker, for a remote store).
 
     Raises:
-        QueryRejected: the guard refused the query, or the client accepts no format for it (406).
+        QueryRejected: the guard refused the query.
+        NoAcceptableFormat: the client accepts no format for it.
         QueryFailed: the engine failed it (a generic message; a syntax error is named).
     """
-    from plankg.graph.guard import QueryRejected, check_query
+    from plankg.api.sparql.guard import check_query
 
     checked = check_query(request.text, request.allowed_graphs, request.max_query_bytes)
     graph_form = checked.form in ("ConstructQuery", "DescribeQuery")
     fmt = request.graph_format if graph_form else request.result_format
     if fmt is None:
         offered = GRAPH_FORMATS if graph_form else RESULT_FORMATS
-        raise QueryRejected(406, f"none of {', '.join(FORMATS[f] for f in offered)} is acceptable")
+        raise NoAcceptableFormat(f"none of {', '.join(FORMATS[f] for f in offered)} is acceptable")
     if store is None:
         return QueryResult(b"", FORMATS[fmt], False, 0, "", checked.text)
     try:
@@ -346,7 +347,7 @@ def _serve(nquads: str | None, conn: Any) -> None:  # pragma: no cover - runs in
 
 
 def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no cover - child process
-    from plankg.graph.guard import QueryRejected, check_query
+    from plankg.api.sparql.guard import check_query
     from plankg.graph.store import GraphStore
 
     store = GraphStore.from_nquads(Path(nquads)) if nquads else None
@@ -359,10 +360,8 @@ def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no
         request, max_rows, max_bytes = message
         try:
             conn.send(("ok", handle(store, request, max_rows, max_bytes)))
-        except QueryRejected as exc:
-            conn.send(("rejected", (exc.status, str(exc))))
-        except QueryFailed as exc:
-            conn.send(("error", str(exc)))
+        except (QueryRejected, QueryFailed) as exc:
+            conn.send(("refused", exc))
         except Exception:
             conn.send(("error", ENGINE_FAILED))
 
@@ -375,11 +374,11 @@ class _Worker:
         child.close()
         if not self.conn.poll(120):
             self.kill()
-            raise RuntimeError("a query worker did not start")
+            raise WorkerStartError("a query worker did not start")
         status, self.sandboxed = self.conn.recv()
         if status != "ready":
             self.kill()
-            raise RuntimeError("a query worker did not start")
+            raise WorkerStartError("a query worker did not start")
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -421,21 +420,25 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(size):
-            self._add()
+        started = sum(self._add() for _ in range(size))
+        if size > 0 and started == 0:
+            raise WorkerStartError(f"none of the {size} query workers started")
 
-    def _add(self) -> None:
+    def _add(self) -> bool:
+        """Start one worker and make it available; False (and a logged error) when it fails."""
         try:
             worker = _Worker(self._context, self.nquads)
         except Exception:
-            return
+            logger.exception("a query worker did not start; the pool has %d", len(self._all))
+            return False
         with self._lock:
             if self._closed:
                 worker.kill()
-                return
+                return False
             self._all.add(worker)
             self.sandboxed = self.sandboxed and bool(worker.sandboxed)
         self._idle.put(worker)
+        return True
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -447,13 +450,11 @@ class QueryPool:
         """Check and run a query in a worker, within the budget.
 
         Raises:
-            QueryRejected: the guard refused it (its ``status``: 400, 406, 413).
+            QueryRejected: the guard refused it (QueryTooLarge, NoAcceptableFormat among them).
             QueryBusy: no worker was free within ``wait`` seconds.
             QueryTimeout: the check and run took longer than ``timeout``; the worker was killed.
             QueryFailed: the engine failed the query.
         """
-        from plankg.graph.guard import QueryRejected
-
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
@@ -471,8 +472,8 @@ class QueryPool:
         except QueryTimeout:
             raise
         self._idle.put(worker)
-        if status == "rejected":
-            raise _timed(QueryRejected(*payload), started)
+        if status == "refused":
+            raise _timed(payload, started)
         if status == "error":
             raise _timed(QueryFailed(str(payload)), started)
         result: QueryResult = payload

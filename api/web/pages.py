@@ -1,7 +1,7 @@
 """The web interface: HTML pages over the same store as the API, in Chinese and English.
 
 Pages are Jinja2 templates (``api/templates``, autoescaped) filled from
-:mod:`plankg.graph.browse`; interface text comes from the message catalogue
+:mod:`plankg.api.web.views`; interface text comes from the message catalogue
 ``api/messages.json``; labels come from the graph (``@zh``, with ``@en`` beside them). The
 front-end libraries (YASGUI, Chart.js) are npm dependencies (``package.json``) served from the
 installed ``node_modules`` folder by this app, never from a CDN. The language is in the URL
@@ -27,7 +27,8 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plankg.api.cache import request_store
-from plankg.graph import browse
+from plankg.api.web import views
+from plankg.graph.search import bigrams, search_tasks
 from plankg.graph.store import GraphStore
 
 __all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "render_resource_page"]
@@ -52,7 +53,7 @@ def templates() -> Environment:
     folder = Path(str(resources.files("plankg.api") / "templates"))
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["local"] = browse.local_id
+    env.filters["local"] = views.local_id
     return env
 
 
@@ -64,7 +65,7 @@ def highlight(text: str, query: str, width: int = 80) -> Markup:
     >>> str(highlight("a<b>", "b"))
     'a&lt;<mark>b</mark>&gt;'
     """
-    terms = sorted(set(browse.bigrams(query)), key=len, reverse=True)
+    terms = sorted(set(bigrams(query)), key=len, reverse=True)
     first = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, first - width // 2)
     excerpt = text[start: start + width]
@@ -162,24 +163,24 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
     data: dict[str, Any] | None
     if len(parts) == 2 and parts[0] == "plan":
         params = request.query_params
-        data = browse.plan_page(store, iri, params.get("section") or None, params.get("agency") or None,
+        data = views.plan_page(store, iri, params.get("section") or None, params.get("agency") or None,
                                 params.get("deadline") or None)
         return None if data is None else render("plan.html", page, plan=data, filters=params)
     if len(parts) == 4 and parts[0] == "plan" and parts[2] == "task":
-        data = browse.task_page(store, iri)
+        data = views.task_page(store, iri)
         if data is None:
             return None
         for entry in data["provenance"]:
             entry["lines"] = source_lines(sources_dir, entry["file"], entry["line"], entry["next"])
         return render("task.html", page, task=data)
     if len(parts) == 2 and parts[0] == "agency":
-        data = browse.agency_page(store, iri)
+        data = views.agency_page(store, iri)
         return None if data is None else render("agency.html", page, agency=data)
     if len(parts) == 2 and parts[0] == "district":
-        data = browse.district_page(store, iri)
+        data = views.district_page(store, iri)
         return None if data is None else render("district.html", page, district=data)
     if len(parts) == 2 and parts[0] == "indicator":
-        data = browse.indicator_page(store, iri)
+        data = views.indicator_page(store, iri)
         return None if data is None else render("indicator.html", page, indicator=data)
     return None
 
@@ -218,15 +219,15 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
 
     @app.get("/", response_class=HTMLResponse, summary="Home page: what the dataset holds, plans on a timeline")
     def home(request: Request, lang: str = "zh") -> HTMLResponse:
-        overview = browse.dataset_overview(store_of(request))
+        overview = views.dataset_overview(store_of(request))
         return render("home.html", Page(request, lang), overview=overview)
 
     @app.get("/find", response_class=HTMLResponse, summary="Search results page (Chinese full text, highlighted)")
     def find(request: Request, q: str = "", lang: str = "zh") -> HTMLResponse:
         query = q.strip()[:100]
         store = store_of(request)  # once: a rebuild may swap the store between two reads
-        hits = browse.search_tasks(store, query, 50) if query else []
-        titles = {p["id"]: p for p in browse.dataset_overview(store)["plans"]}
+        hits = search_tasks(store, query, 50) if query else []
+        titles = {p["id"]: p for p in views.dataset_overview(store)["plans"]}
         for hit in hits:
             hit["snippet"] = highlight(hit["text"], query)
             hit["titleMarked"] = highlight(hit["title"], query, 200)

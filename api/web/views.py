@@ -1,7 +1,7 @@
-"""What the web pages and the REST lookups show: plain dicts read from the store.
+"""The view-models of the web pages: plain dicts read from the store.
 
 One function a page (``dataset_overview``, ``plan_page``, ``task_page``, ``agency_page``,
-``district_page``, ``indicator_page``) and the ranked Chinese search (``search_tasks``). Each
+``district_page``, ``indicator_page``); the search is :mod:`plankg.graph.search`. Each
 runs a handful of set-based queries (never one query per task), so a page stays within a few
 milliseconds on the embedded store. Read-only and thread-safe like :class:`GraphStore`; every
 value from a user is bound as a pyoxigraph term.
@@ -9,34 +9,27 @@ value from a user is bound as a pyoxigraph term.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import Counter, defaultdict
 from typing import Any
 
 import pyoxigraph as ox
 
 from plankg.graph.analysis import responsibilities
-from plankg.graph.store import GraphStore, named_query
+from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
 __all__ = [
     "agency_page",
-    "bigrams",
     "dataset_overview",
     "district_page",
     "indicator_page",
     "plan_page",
-    "search_tasks",
-    "searchable",
     "task_page",
 ]
 
 ROLES = ("lead", "participating", "responsible")
 
 
-def _rows(store: GraphStore, query: str, bindings: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    table = store.select(query, bindings)
-    return [dict(zip(table.variables, row, strict=True)) for row in table.rows]
+_rows = rows_as_dicts
 
 
 def local_id(iri: str) -> str:
@@ -46,10 +39,6 @@ def local_id(iri: str) -> str:
     'sz-amr'
     """
     return iri.rsplit("/", 1)[-1]
-
-
-def _plan_of(task_iri: str) -> str:
-    return task_iri.split("/plan/", 1)[1].split("/", 1)[0]
 
 
 _PLANS = """
@@ -402,53 +391,3 @@ def indicator_page(store: GraphStore, indicator_iri: str) -> dict[str, Any] | No
     return {"iri": indicator_iri, "id": local_id(indicator_iri),
             "label": next((r["label"] for r in labels if r["lang"] == "zh"), labels[0]["label"]),
             "en": next((r["label"] for r in labels if r["lang"] == "en"), ""), "trajectory": trajectory}
-
-
-def bigrams(text: str) -> list[str]:
-    """The character bigrams of a query (the whole text when shorter than two).
-
-    >>> bigrams("公平竞争")
-    ['公平', '平竞', '竞争']
-    >>> bigrams("港")
-    ['港']
-    """
-    return [text[i: i + 2] for i in range(len(text) - 1)] if len(text) > 1 else [text]
-
-
-_SEARCHABLE = "SELECT ?task ?title ?text WHERE { ?task a pk:Task ; dcterms:title ?title ; pk:text ?text }"
-#: the searchable rows of each embedded store, read once (a build never changes)
-_SEARCH_ROWS: weakref.WeakKeyDictionary[GraphStore, list[dict[str, str]]] = weakref.WeakKeyDictionary()
-
-
-_SEARCH_LOCK = threading.Lock()
-
-
-def searchable(store: GraphStore) -> list[dict[str, str]]:
-    """Every task's IRI, title and text: read once per embedded store (thread-safe), each time
-    from a remote store (which may change)."""
-    if type(store) is not GraphStore:
-        return _rows(store, _SEARCHABLE)
-    with _SEARCH_LOCK:
-        rows = _SEARCH_ROWS.get(store)
-        if rows is None:
-            rows = _SEARCH_ROWS[store] = _rows(store, _SEARCHABLE)
-    return rows
-
-
-def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Tasks whose title and text hold every bigram of ``q``, best first.
-
-    The score counts bigram occurrences, with a bonus for the whole phrase in the text and
-    another in the title; ties go by IRI, so the order is stable.
-    """
-    terms = bigrams(q)
-    scored = []
-    for row in searchable(store):
-        hay = row["title"] + row["text"]
-        if not all(t in hay for t in terms):
-            continue
-        score = sum(hay.count(t) for t in terms) + (5 if q in hay else 0) + (5 if q in row["title"] else 0)
-        scored.append((score, row["task"], row["title"], row["text"]))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [{"task": task, "title": title, "text": text, "score": score, "plan": _plan_of(task),
-             "number": int(local_id(task))} for score, task, title, text in scored[:limit]]

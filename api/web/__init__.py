@@ -1,0 +1,1 @@
+"""The web pages: templates, view-models and the routes that render them."""
