@@ -30,6 +30,7 @@ __all__ = [
     "source_iri",
     "target_iri",
     "task_iri",
+    "unit_iri",
     "version_iri",
 ]
 
@@ -64,6 +65,7 @@ class PK(DefinedNamespace):
     TaskLink: URIRef
     TaskRow: URIRef
     TaskVersion: URIRef
+    UnitMention: URIRef
     # properties
     agencyListOpen: URIRef
     agencyType: URIRef
@@ -141,6 +143,11 @@ class PK(DefinedNamespace):
     versionResponsibleAgency: URIRef
     registryLabel: URIRef
     value: URIRef
+    namesUnit: URIRef
+    unitPosition: URIRef
+    unitRole: URIRef
+    unitAgency: URIRef
+    namedAs: URIRef
 
 
 def _slug(value: str, what: str) -> str:
@@ -234,6 +241,15 @@ def milestone_iri(slug: str, number: int, index: int, base: Namespace = DATA) ->
 def row_iri(slug: str, number: int, index: int, base: Namespace = DATA) -> URIRef:
     """The IRI of the ``index``-th table row (1-based) of a task printed over several rows."""
     return URIRef(f"{task_iri(slug, number, base)}/row/{int(index)}")
+
+
+def unit_iri(slug: str, number: int, index: int, base: Namespace = DATA) -> URIRef:
+    """The IRI of the ``index``-th unit a task names, in printed order (from 1).
+
+    >>> unit_iri("sz-pilot-batch1", 2, 1)
+    rdflib.term.URIRef('https://w3id.org/plankg/id/plan/sz-pilot-batch1/task/2/unit/1')
+    """
+    return URIRef(f"{task_iri(slug, number, base)}/unit/{int(index)}")
 
 
 def version_iri(slug: str, number: int, file_name: str, base: Namespace = DATA) -> URIRef:

@@ -33,6 +33,7 @@ from plankg.graph.namespace import (
     source_iri,
     target_iri,
     task_iri,
+    unit_iri,
     version_iri,
 )
 from plankg.graph.records import AgencyMention, SourceRecord, TaskRecord
@@ -312,9 +313,15 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
     }
     if task.section:
         out.add((node, PK.inSection, section_iri(slug, task.section)))
-    for mention in task.agencies:
-        out.update((node, ROLE_PROPERTY[mention.role], iri)
-                   for iri in resolve(mention, ctx, slug))
+    for position, mention in enumerate(task.agencies, start=1):
+        iris = resolve(mention, ctx, slug)
+        out.update((node, ROLE_PROPERTY[mention.role], iri) for iri in iris)
+        unit = unit_iri(slug, task.number, position)
+        out.update({(node, PK.namesUnit, unit), (unit, RDF.type, PK.UnitMention),
+                    (unit, PK.unitPosition, Literal(position)),
+                    (unit, PK.unitRole, ROLE_PROPERTY[mention.role]),
+                    (unit, PK.namedAs, zh(mention.name))})
+        out.update((unit, PK.unitAgency, iri) for iri in iris)
     if task.agencies_open:
         out.add((node, PK.agencyListOpen, Literal(True)))
     if task.national_reform is not None:

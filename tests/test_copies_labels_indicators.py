@@ -57,3 +57,16 @@ def test_service_hours_are_no_target(store: GraphStore) -> None:
         VALUES ?task {{ <{ID}plan/sz-keytasks-2023/task/74> <{ID}plan/sz-workpoints-2023/task/74> }}
         ?task pk:hasTarget ?t }}""")
     assert rows == []
+
+
+def test_units_keep_their_printed_order(store: GraphStore) -> None:
+    # 004 lines 21–22 (pilot item 2): 市市场监管局、人民银行深圳市中心支行 lead, then
+    # 市人力资源保障局、市住房建设局 take part — the first-named unit first
+    rows = _one(store, f"""SELECT ?position ?role ?name ?agency WHERE {{
+        <{ID}plan/sz-pilot-batch1/task/2> pk:namesUnit ?u .
+        ?u pk:unitPosition ?position ; pk:unitRole ?role ; pk:namedAs ?name ; pk:unitAgency ?agency }}
+        ORDER BY ?position""")
+    assert [(int(r[0]), r[1].rsplit("#", 1)[1], r[2]) for r in rows] == [
+        (1, "leadAgency", "市市场监管局"), (2, "leadAgency", "人民银行深圳市中心支行"),
+        (3, "participatingAgency", "市人力资源保障局"), (4, "participatingAgency", "市住房建设局")]
+    assert rows[0][3] == f"{ID}agency/sz-amr"
