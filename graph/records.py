@@ -279,6 +279,9 @@ class SourceRecord:
         warnings: problems that did not stop loading, each naming file and line.
         notices: the issuing notices the file carries.
         layout: why this loader was chosen for the file (what was seen in it).
+        origin: where the file comes from, as the ``MANIFEST.csv`` beside it says (a web
+            address, a document number), if it says.
+        description: what the file holds, as ``MANIFEST.csv`` describes it.
     """
 
     file: str
@@ -289,3 +292,5 @@ class SourceRecord:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notices: tuple[NoticeRecord, ...] = ()
     layout: str = ""
+    origin: str | None = None
+    description: str | None = None

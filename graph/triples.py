@@ -13,6 +13,7 @@ number, and its wording as a ``pk:TaskVersion`` with its own line, so nothing it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -428,6 +429,22 @@ def plan_slug(plans: PlanCatalogue, title: str, where: str) -> str:
         raise BuildError(f"{where}: {exc}") from None
 
 
+def manifest_triples(source: URIRef, record: SourceRecord) -> set[Triple]:
+    """What the sources' ``MANIFEST.csv`` says of a file: where it comes from (the web address
+    as ``dcterms:source``, the words as ``rdfs:comment``), the document number (文号) it
+    names, and what the file holds (``dcterms:description``)."""
+    out: set[Triple] = set()
+    if record.origin:
+        out.add((source, RDFS.comment, en(record.origin)))
+        for address in re.findall(r"https?://[^\s,，;；)）]+", record.origin):
+            out.add((source, DCTERMS.source, URIRef(address)))
+        for number in re.findall(r"\S{1,12}〔\d{4}〕\d+号", record.origin):
+            out.add((source, DCTERMS.identifier, Literal(number)))
+    if record.description:
+        out.add((source, DCTERMS.description, en(record.description)))
+    return out
+
+
 def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], list[str]]:
     """The triples of what one source file says, and warnings. Names were resolved beforehand
     (:func:`plankg.graph.resolve.resolve_sources`); a name the catalogue does not know here is
@@ -445,6 +462,7 @@ def source_triples(record: SourceRecord, ctx: Context) -> tuple[set[Triple], lis
     }
     if record.layout:
         out.add((source, PK.sourceLayout, Literal(record.layout)))
+    out.update(manifest_triples(source, record))
     noticed = {_key_title(title) for notice in record.notices for title in notice.plan_titles}
     for plan in record.plans:
         where = f"{record.file}:{plan.source_line}"

@@ -34,6 +34,7 @@ __all__ = [
     "loader_for",
     "merge_records",
     "read_corpus",
+    "read_manifest",
 ]
 
 #: The largest source file read (a plan is a few hundred KB; the largest file of the corpus is 0.4 MB).
@@ -184,6 +185,7 @@ def read_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
     if not files:
         raise LoaderError("no *.txt source files in the folder", str(directory))
     seen: dict[str, str] = {}
+    manifest = read_manifest(directory)
     for path in files:
         try:
             record, file_warnings = _read_one(path, encoding, strict, max_bytes, seen)
@@ -192,8 +194,25 @@ def read_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
             continue
         warnings.extend(file_warnings)
         if record is not None:
-            records.append(record)
+            row = manifest.get(path.name, {})
+            records.append(dataclasses.replace(record, origin=row.get("origin") or None,
+                                               description=row.get("description") or None))
     return CorpusRead(tuple(records), tuple(warnings), tuple(errors))
+
+
+def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
+    """The rows of the ``MANIFEST.csv`` beside the sources (file, sha256, origin, description),
+    by file name; empty when there is none or it cannot be read as such a table."""
+    import csv
+
+    path = directory / "MANIFEST.csv"
+    if not path.is_file():
+        return {}
+    try:
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except (UnicodeDecodeError, csv.Error):
+        return {}
+    return {row["file"]: row for row in rows if row.get("file")}
 
 
 def _read_one(path: Path, encoding: str, strict: bool, max_bytes: int,

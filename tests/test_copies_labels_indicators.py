@@ -70,3 +70,12 @@ def test_units_keep_their_printed_order(store: GraphStore) -> None:
         (1, "leadAgency", "市市场监管局"), (2, "leadAgency", "人民银行深圳市中心支行"),
         (3, "participatingAgency", "市人力资源保障局"), (4, "participatingAgency", "市住房建设局")]
     assert rows[0][3] == f"{ID}agency/sz-amr"
+
+
+def test_source_documents_say_where_they_come_from(store: GraphStore) -> None:
+    # data/sources/MANIFEST.csv: 000 is from sz.gov.cn; 001 is the official issue 深办发〔2023〕12号
+    rows = _one(store, f"""SELECT ?address WHERE {{ <{ID}source/000_35404b1995788393> dcterms:source ?address }}""")
+    assert rows == [("http://www.sz.gov.cn/cn/xxgk/zfxxgj/zwdt/content/post_10771648.html",)]
+    rows = _one(store, f"""SELECT ?number ?what WHERE {{ <{ID}source/001_560f08f7727a2982>
+        dcterms:identifier ?number ; dcterms:description ?what }}""")
+    assert rows and rows[0][0] == "深办发〔2023〕12号" and "2023 international task list" in rows[0][1]
