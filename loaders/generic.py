@@ -77,6 +77,16 @@ _TABLE_COLUMNS = {
     "协办单位": "participating",
     "完成时限": "deadline", "时限要求": "deadline", "完成时间": "deadline", "时间节点": "deadline",
     "分管领导": "skip", "市政府分管领导": "skip", "责任人": "skip", "备注": "skip",
+    "改革任务": "task", "工作举措": "task", "主要内容": "task", "具体内容": "task", "任务措施": "task",
+    "重点改革任务": "task", "改革内容": "task", "工作要点": "task", "主要举措": "task", "政策措施": "task",
+    "主责单位": "lead", "牵头部门（单位）": "lead", "牵头单位（部门）": "lead",
+    "落实单位": "responsible", "实施单位": "responsible", "责任单位（部门）": "responsible",
+    "协同单位": "participating", "协作单位": "participating", "支持单位": "participating",
+    "参加单位": "participating", "配合部门（单位）": "participating",
+    "完成期限": "deadline", "时间安排": "deadline", "时间进度": "deadline", "进度安排": "deadline",
+    "时限": "deadline", "完成时限要求": "deadline",
+    "责任领导": "skip", "牵头领导": "skip", "领域": "skip", "所属领域": "skip", "类别": "skip",
+    "工作目标": "skip", "预期成效": "skip", "指标": "skip",
 }
 
 
