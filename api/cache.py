@@ -1,8 +1,8 @@
 """A response cache for the read-only service: the same GET on the same build gets the same
 bytes, so the answer is kept and served again without touching the store.
 
-The middleware reads the store once per request and pins it in the scope
-(``scope["plankg.store"]``, which the routes use), so the key — the store's ``generation``, the
+The middleware reads the served build once per request and pins it in the scope
+(``scope["plankg.served"]``, which the routes use), so the key — the store's ``generation``, the
 path, the query string and the Accept header — always names the build that computed the answer; only 200 answers are kept; bounded by entry
 count and total bytes (least recently used out first). Off for a remote store, whose contents
 can change under the service. Pure ASGI, so a hit never leaves the event loop.
@@ -14,17 +14,23 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-__all__ = ["ResponseCache", "ResponseCacheMiddleware", "request_store"]
+__all__ = ["ResponseCache", "ResponseCacheMiddleware", "request_served", "request_store"]
 
 #: paths never cached: streamed files, the SPARQL endpoint (bounded by its own workers), docs
 UNCACHED = ("/dumps/", "/static/", "/assets/", "/sparql", "/docs", "/redoc")
 
 
+def request_served(request: Any) -> Any:
+    """The build a request reads (a :class:`plankg.api.served.Served`): the one the middleware
+    pinned for it (a rebuild may swap the app's meanwhile; one request sees one build), else the
+    app's."""
+    served = request.scope.get("plankg.served")
+    return request.app.state.served if served is None else served
+
+
 def request_store(request: Any) -> Any:
-    """The store a request reads: the one the middleware pinned for it (a rebuild may swap the
-    app's store meanwhile; one request sees one build), else the app's."""
-    store = request.scope.get("plankg.store")
-    return request.app.state.store if store is None else store
+    """The store of the build a request reads."""
+    return request_served(request).store
 
 
 class ResponseCache:
@@ -71,7 +77,7 @@ class ResponseCache:
 
 
 class ResponseCacheMiddleware:
-    """ASGI middleware serving repeated GETs from ``app.state.response_cache``."""
+    """ASGI middleware serving repeated GETs from the served build's cache."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -80,10 +86,9 @@ class ResponseCacheMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        state = scope["app"].state
-        store = scope["plankg.store"] = state.store  # one build for the whole request
-        cache: ResponseCache | None = getattr(state, "response_cache", None)
-        generation = getattr(store, "generation", None)
+        served = scope["plankg.served"] = scope["app"].state.served  # one build for the whole request
+        cache: ResponseCache | None = served.cache
+        generation = getattr(served.store, "generation", None)
         if cache is None or generation is None or scope["method"] != "GET" or scope["path"].startswith(UNCACHED):
             await self.app(scope, receive, send)
             return

@@ -300,8 +300,7 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
     finally:
         if watcher is not None:
             watcher.stop()
-        if app.state.pool is not None:
-            app.state.pool.close()
+        app.state.served.close()
     return EXIT_OK
 
 
@@ -372,7 +371,7 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
                        help="text encoding of the sources (default: utf-8; gb18030 for GBK)")
     build.add_argument("--quiet", action="store_true", help="no progress display")
     build.add_argument("--timings", action="store_true",
-                       help="print each stage's wall time as a JSON line on stderr (for plankg bench)")
+                       help="print each stage's wall time as a JSON line on stderr (for plankg-bench)")
     build.add_argument("--strict", action="store_true",
                        help="numbering gaps and repeated files are errors, not warnings")
     build.add_argument("--max-bytes", type=int, default=settings.max_source_bytes,
@@ -420,16 +419,6 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
     diff.add_argument("plan_a", help="a plan slug, e.g. sz-market-2024")
     diff.add_argument("plan_b", help="a plan slug, e.g. sz-market-2023-2025")
     diff.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
-
-    synth = sub.add_parser("synth", help="write a synthetic corpus N times the real one (for benchmarks)")
-    synth.add_argument("--scale", type=int, required=True, help="how many rewritten copies of the corpus")
-    synth.add_argument("--out", type=Path, required=True, help="the folder to write (sources and plans.csv)")
-    synth.add_argument("--seed", type=int, default=1, help="the seed (same seed and scale: same files)")
-
-    bench = sub.add_parser("bench", help="benchmark build and service at scales of the corpus (table, bench.json)")
-    bench.add_argument("--scale", type=int, action="append", help="a scale (repeatable; default: 1)")
-    bench.add_argument("--out", type=Path, default=settings.build_dir, help="where bench.json goes")
-    bench.add_argument("--requests", type=int, default=50, help="sequential requests per timed call")
     return parser
 
 
@@ -472,17 +461,6 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return run_serve(settings, args.host, args.port)
     if args.command == "diff":
         return run_diff(args.plan_a, args.plan_b, args.data)
-    if args.command == "synth":
-        from plankg.api.synth import synthesize
-
-        written = synthesize(args.scale, args.out, args.seed)
-        print(f"plankg synth: {len(written)} source files and plans.csv in {args.out}", file=sys.stderr)
-        return EXIT_OK
-    if args.command == "bench":
-        from plankg.api.bench import run_bench
-
-        run_bench(sorted(set(args.scale or [1])), args.out, args.requests)
-        return EXIT_OK
     return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
 
 

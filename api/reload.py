@@ -3,8 +3,8 @@
 :class:`BuildWatcher` polls the build's ``plankg.nq`` (``plankg build`` replaces it with one
 rename, so the path always holds a whole build). When the file changes it loads the new build
 into a new store and a new SPARQL worker pool *beside* the old ones, and only then swaps the
-app's references in one assignment each; a request reads ``app.state`` once, so it sees the old
-graph or the new one, never a mix. The old pool is closed after a grace period longer than the
+served build (:class:`~plankg.api.served.Served`) in one assignment; a request reads it once, so
+it sees the old graph or the new one, never a mix. The old pool is closed after a grace period longer than the
 query budget, so queries already running on it finish.
 """
 
@@ -16,9 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from plankg.api.sparql.workers import QueryPool
-from plankg.graph.analysis import responsibility_index
-from plankg.graph.search import searchable
+from plankg.api.served import Served
 from plankg.graph.store import GraphStore
 
 __all__ = ["BuildWatcher"]
@@ -77,25 +75,15 @@ class BuildWatcher:
         signature = _signature(self.nquads)
         if signature is None or signature == self._seen:
             return False
-        settings = self.app.state.settings
-        store = GraphStore.from_nquads(self.nquads)  # the whole new graph, before anything changes
-        responsibility_index(store)  # warm, as create_app does, before the swap
-        searchable(store)
-        graphs = {row[0] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
-        pool = QueryPool(self.nquads, settings.query_workers, settings.query_timeout, settings.max_rows,
-                         settings.query_wait, settings.max_result_bytes)
-        old_pool = self.app.state.pool
-        state = self.app.state
-        state.graphs = graphs
-        state.dumps = {}
-        state.pool = pool
-        state.store = store
-        if state.response_cache is not None:  # answers of the old build key on its generation: free them
-            state.response_cache.clear()
+        # the whole new build, its pool and indexes, before anything changes
+        store = GraphStore.from_nquads(self.nquads)
+        served = Served.open(store, self.app.state.settings, dump=self.nquads)
+        old: Served = self.app.state.served
+        self.app.state.served = served  # the swap (the old build's cached answers go with it)
         self._seen = signature
         self.swaps += 1
-        if old_pool is not None:
-            timer = threading.Timer(self.grace, old_pool.close)
+        if old.pool is not None:
+            timer = threading.Timer(self.grace, old.close)
             timer.daemon = True
             timer.start()
         logger.warning("plankg serve: now serving the new build %s (%d triples)", self.nquads, len(store))

@@ -27,7 +27,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from plankg.api.load import MIX, free_port, read_response, rss_kib, wait_for_port
+from plankg_bench.loadtest import MIX, free_port, read_response, rss_kib, wait_for_port
 
 HOSTILE_ADDRESS = "127.0.0.66"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -19,9 +19,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from plankg.api.bench import QUERIES, time_requests
-from plankg.api.load import free_port
-from plankg.api.load import wait_for_port as wait_for
+from plankg_bench.harness import QUERIES, time_requests
+from plankg_bench.loadtest import free_port
+from plankg_bench.loadtest import wait_for_port as wait_for
 
 PAGES = {
     "page: home": "/",

@@ -1,5 +1,6 @@
 """Cross-plan questions answered from the store: an agency's full responsibility list under
-every name it has had, and what changed between two plans.
+every name it has had, a task's measure lineage across plans and years, and what changed
+between two plans (through the same measure links as the lineage).
 
 Read-only; every value a user gives is bound through :func:`plankg.graph.store.bind_values`
 as a pyoxigraph term, never formatted into the query text.
@@ -14,14 +15,17 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from plankg.graph.lookup import local_name, select
 from plankg.graph.namespace import DATA
 from plankg.graph.store import GraphStore, named_query
 
 __all__ = [
     "CarriedMeasure",
+    "LineageStep",
     "PlanDiff",
     "Responsibility",
     "find_agencies",
+    "measure_lineage",
     "plan_diff",
     "responsibilities",
     "responsibility_index",
@@ -89,29 +93,50 @@ def responsibilities(store: GraphStore, agency: str) -> list[Responsibility]:
     return _responsibility_rows(table.rows).get(agency, [])
 
 
-_LINKED = """
-SELECT ?a ?b ?how ?score WHERE {
-  { ?a pk:relatedTask ?b . BIND("related" AS ?how) OPTIONAL { ?l pk:linkFrom ?a ; pk:linkTo ?b ; pk:score ?score } }
-  UNION { ?b pk:relatedTask ?a . BIND("related" AS ?how) OPTIONAL { ?l pk:linkFrom ?b ; pk:linkTo ?a ; pk:score ?score } }
-  UNION { ?a pk:elaborates ?b . BIND("elaborates" AS ?how) }
-  UNION { ?b pk:elaborates ?a . BIND("elaborated by" AS ?how) }
-  UNION { ?a pk:carriesOut ?b . BIND("carries out" AS ?how) }
-  UNION { ?b pk:carriesOut ?a . BIND("carried out by" AS ?how) }
-  ?a pk:inPlan ?planA . ?b pk:inPlan ?planB .
-}"""
 
-_TASKS = """
-SELECT ?task ?number ?title WHERE { ?task a pk:Task ; pk:inPlan ?plan ; pk:taskNumber ?number ; dcterms:title ?title }
-ORDER BY ?number"""
+@dataclass(frozen=True)
+class LineageStep:
+    """A task linked to another by a named measure relation (``graph/queries/lineage.rq``).
 
-_UNITS = """
-SELECT ?name WHERE { ?task pk:responsibleAgency ?a . OPTIONAL { ?a pk:replacedBy+ ?now . FILTER NOT EXISTS { ?now pk:replacedBy ?later } }
-  BIND(COALESCE(?now, ?a) AS ?current) ?current skos:prefLabel ?name }"""
+    ``relation`` is the relation's local name (``sameMeasure``, ``partOfTask``, ``carriesOut``,
+    ``relatedMeasure``); ``direction`` is ``to`` when the asked task is the relation's subject,
+    ``from`` when it is its object; ``clause_here`` / ``clause_there`` the matching clauses of
+    the asked and the other task; ``start`` / ``end`` the other plan's years.
+    """
 
-_TARGETS = """
-SELECT ?label ?comparator ?value ?unit ?year WHERE { ?task pk:hasTarget ?t . ?t pk:indicator/rdfs:label ?label ;
-  pk:comparator ?comparator ; pk:value ?value . FILTER(LANG(?label) = "zh")
-  OPTIONAL { ?t pk:unit ?unit } OPTIONAL { ?t pk:targetYear ?year } }"""
+    task: str
+    plan: str
+    number: int
+    title: str
+    relation: str
+    direction: str
+    score: float
+    clause_here: str
+    clause_there: str
+    start: int
+    end: int
+
+
+def measure_lineage(store: GraphStore, task: str) -> list[LineageStep]:
+    """The measures before and after ``task`` across plans and years, in time order: every task
+    linked to it by a named measure relation, with direction, score and matching clauses (one
+    step per other task and relation, the best-scored link kept)."""
+    steps: dict[tuple[str, str, str], LineageStep] = {}
+    for row in select(store, "lineage", task=ox.NamedNode(task)):
+        step = LineageStep(row["other"], row["plan"], int(row["number"]), row["title"], local_name(row["relation"]),
+                           row["direction"], float(row["score"]), row["clauseHere"], row["clauseThere"],
+                           int(row["start"]), int(row["end"]))
+        key = (step.task, step.relation, step.direction)
+        if key not in steps or step.score > steps[key].score:
+            steps[key] = step
+    return sorted(steps.values(), key=lambda s: (s.start, s.end, s.plan, s.number, s.relation))
+
+
+#: how a relation reads from the later plan's task (``to``: it is the subject; ``from``: the object)
+_HOW = {("sameMeasure", "to"): "same measure", ("sameMeasure", "from"): "same measure",
+        ("partOfTask", "to"): "part of", ("partOfTask", "from"): "has part",
+        ("carriesOut", "to"): "carries out", ("carriesOut", "from"): "carried out by",
+        ("relatedMeasure", "to"): "related", ("relatedMeasure", "from"): "related"}
 
 
 @dataclass(frozen=True)
@@ -140,36 +165,52 @@ class PlanDiff:
 
 
 def _units(store: GraphStore, task: str) -> set[str]:
-    return {row[0] for row in store.select(_UNITS, {"task": ox.NamedNode(task)}).rows}
+    return {row[0] for row in store.select(named_query("diff_units"), {"task": ox.NamedNode(task)}).rows}
 
 
 def _targets(store: GraphStore, task: str) -> set[str]:
     return {f"{label} {cmp} {value}{unit or ''} ({year or '-'})"
-            for label, cmp, value, unit, year in store.select(_TARGETS, {"task": ox.NamedNode(task)}).rows}
+            for label, cmp, value, unit, year in store.select(named_query("diff_targets"), {"task": ox.NamedNode(task)}).rows}
+
+
+def _linked(store: GraphStore, tasks_a: dict[str, tuple[int, str]], tasks_b: dict[str, tuple[int, str]]
+            ) -> dict[tuple[str, str], tuple[str, str]]:
+    """(task of A, task of B) → (how, score): the measure lineage of each task of A that reaches
+    into B, and the key-task rows that elaborate a work point (a stated, unscored relation)."""
+    best: dict[tuple[str, str], tuple[str, str, float]] = {}
+    for a in tasks_a:
+        for step in measure_lineage(store, a):
+            if step.task in tasks_b and step.score > best.get((a, step.task), ("", "", -1.0))[2]:
+                best[(a, step.task)] = (_HOW[(step.relation, step.direction)], f"{step.score:.4f}", step.score)
+    for a in tasks_a:
+        for row in select(store, "diff_elaborates", task=ox.NamedNode(a)):
+            if row["other"] in tasks_b:
+                best.setdefault((a, row["other"]), (row["how"], "", 0.0))
+    return {pair: (how, score) for pair, (how, score, _) in best.items()}
 
 
 def plan_diff(store: GraphStore, plan_a: str, plan_b: str) -> PlanDiff:
-    """Measures of ``plan_a`` carried over from ``plan_b`` (linked by relatedTask, elaborates
-    or carriesOut), new in ``plan_a``, and dropped from ``plan_b``; for each carried measure,
-    the units (compared under their current names, so a rename is no change) and targets that
-    changed."""
+    """Measures of ``plan_a`` carried over from ``plan_b``, new in ``plan_a``, and dropped from
+    ``plan_b``; for each carried measure, the units (compared under their current names, so a
+    rename is no change) and targets that changed.
+
+    Carried over means linked by the measure lineage (:func:`measure_lineage`: same measure,
+    part of, carries out, related — the links the task pages and the REST lineage show), or by
+    ``pk:elaborates`` (a key-task row and its work point).
+    """
     a_iri, b_iri = (ox.NamedNode(str(DATA[f"plan/{slug}"])) for slug in (plan_a, plan_b))
-    tasks_a = {t: (int(n), title) for t, n, title in store.select(_TASKS, {"plan": a_iri}).rows}
-    tasks_b = {t: (int(n), title) for t, n, title in store.select(_TASKS, {"plan": b_iri}).rows}
+    tasks_a = {t: (int(n), title) for t, n, title in store.select(named_query("diff_tasks"), {"plan": a_iri}).rows}
+    tasks_b = {t: (int(n), title) for t, n, title in store.select(named_query("diff_tasks"), {"plan": b_iri}).rows}
     diff = PlanDiff(plan_a, plan_b)
-    linked_a, linked_b = set(), set()
-    best: dict[tuple[str, str, str], str] = {}
-    for a, b, how, score in store.select(_LINKED, {"planA": a_iri, "planB": b_iri}).rows:
-        best[(a, b, how)] = max(best.get((a, b, how), ""), score)  # keep the scored copy
-    for (a, b, how), score in sorted(best.items(), key=lambda r: (tasks_a[r[0][0]][0], tasks_b[r[0][1]][0])):
-        linked_a.add(a)
-        linked_b.add(b)
+    linked = _linked(store, tasks_a, tasks_b)
+    for (a, b), (how, score) in sorted(linked.items(), key=lambda r: (tasks_a[r[0][0]][0], tasks_b[r[0][1]][0])):
         units_a, units_b = _units(store, a), _units(store, b)
         targets_a, targets_b = _targets(store, a), _targets(store, b)
         diff.carried.append(CarriedMeasure(
             a=tasks_a[a], b=tasks_b[b], how=how, score=score or None,
             units_added=sorted(units_a - units_b), units_removed=sorted(units_b - units_a),
             targets_a=sorted(targets_a), targets_b=sorted(targets_b)))
+    linked_a, linked_b = {a for a, _ in linked}, {b for _, b in linked}
     diff.new = sorted(v for t, v in tasks_a.items() if t not in linked_a)
     diff.dropped = sorted(v for t, v in tasks_b.items() if t not in linked_b)
     return diff

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from plankg.api.cli import run_build
-from plankg.api.load import free_port, wait_for_port
 from plankg.graph.store import GraphStore
 from plankg.loaders import default_corpus
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import running_service
 
 
 @pytest.fixture(scope="session")
@@ -44,26 +38,6 @@ def report(build_dir: Path) -> dict:
 def store(build_dir: Path) -> GraphStore:
     """The build loaded into the embedded store."""
     return GraphStore.from_nquads(build_dir / "plankg.nq")
-
-
-@contextlib.contextmanager
-def running_service(build_dir: Path, cwd: Path, **env: str) -> Iterator[str]:
-    """``plankg serve`` on a build, in its own process on a free loopback port: its URL.
-
-    The front-end libraries come from the repository's ``node_modules`` (``npm ci``); ``env``
-    adds ``PLANKG_*`` settings.
-    """
-    port = free_port()
-    environ = {**os.environ, "PLANKG_BUILD_DIR": str(build_dir), "PLANKG_ASSETS_DIR": str(REPO / "node_modules"),
-               **env}
-    server = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
-                              env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
-    try:
-        wait_for_port(port, 60, server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.kill()
-        server.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from plankg.api.cli import main
 from plankg.graph.analysis import find_agencies, plan_diff, responsibilities
 from plankg.graph.store import GraphStore, named_query
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 PLAN = "https://w3id.org/plankg/id/plan/"
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from plankg.graph.store import GraphStore
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 PLAN = "https://w3id.org/plankg/id/plan/"
 

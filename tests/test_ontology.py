@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 import plankg
 from plankg.graph.namespace import PK
 from plankg.graph.resources import ontology_graph
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 NS = "https://w3id.org/plankg/def#"
 

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_every_python_folder_is_in_the_packages_list() -> None:

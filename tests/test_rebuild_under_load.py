@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import running_service
+from tests.helpers import running_service
 
 OLD, NEW = "健全公平竞争审查机制", "健全公平竞争审查制度"
 COUNT = "SELECT (COUNT(?t) AS ?n) WHERE { ?t a <https://w3id.org/plankg/def#Task> }"

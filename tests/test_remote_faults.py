@@ -18,10 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
-from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
 from plankg.api.sparql.remote import RemotePool, RemoteStore, merged_ntriples
-from tests.test_service import oxigraph_binary
+from tests.helpers import oxigraph_binary, wait_for_port
 
 TIMEOUT = 1.0
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?t a pk:Task }"

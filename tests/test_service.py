@@ -4,10 +4,8 @@ on 127.0.0.1 with the build loaded as ``plankg.api.sparql.remote`` prepares it."
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plankg.api.app import create_app
-from plankg.api.load import wait_for_port
 from plankg.api.settings import Settings
 from plankg.api.sparql.remote import RemotePool, RemoteStore, merged_ntriples
 from plankg.api.sparql.workers import QueryPool
 from plankg.graph.store import GraphStore
+from tests.helpers import oxigraph_binary, wait_for_port
 
 SELECT = "SELECT ?t WHERE { ?t a <https://w3id.org/plankg/def#Plan> } ORDER BY ?t"
 
@@ -47,12 +45,6 @@ def canary() -> Iterator[int]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.server_address[1]
     server.shutdown()
-
-
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    assert Path(found).exists(), "the oxigraph server (PyPI package oxigraph) is a dev dependency"
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from plankg_bench.synth import synthesize
+
 from plankg.api.cli import run_build
-from plankg.api.synth import synthesize
 
 
 def test_same_seed_same_files_and_the_real_loaders_read_them(tmp_path: Path, report: dict) -> None:

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 
 from plankg.graph.validate import ValidationResult, validate_graph
-from tests.test_shapes import BASE, PREFIXES, VIOLATIONS
+from tests.helpers import BASE, PREFIXES, VIOLATIONS
 
 
 def results(result: ValidationResult) -> set[tuple[str, str, str | None, str | None]]:

@@ -10,6 +10,7 @@ terms, escaped by the library), never pasted into the text.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from plankg.graph.store import PREFIXES, QueryTable, bind_values
 __all__ = ["RemotePool", "RemoteStore", "merged_ntriples", "publish_build"]
 
 
+_COMMENT_LINES = re.compile(r"^\s*#.*$\n?", re.MULTILINE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -94,7 +96,7 @@ class RemoteStore:
         SPARQL JSON document for SELECT."""
         if bindings:
             sparql = bind_values(sparql, bindings)
-        head = sparql.lstrip().upper()
+        head = _COMMENT_LINES.sub("", sparql).lstrip().upper()  # named queries open with comments
         if head.startswith(("CONSTRUCT", "DESCRIBE")):
             body = self._request(sparql, "application/n-triples")
             return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))

@@ -9,12 +9,13 @@ value from a user is bound as a pyoxigraph term.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.graph.analysis import responsibilities
+from plankg.graph.analysis import measure_lineage, responsibilities
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
 __all__ = [
@@ -41,80 +42,15 @@ def local_id(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-_PLANS = """
-SELECT ?plan ?title ?en ?start ?end ?type ?tasks ?declared WHERE {
-  { SELECT ?plan (COUNT(?t) AS ?tasks) WHERE { ?t a pk:Task ; pk:inPlan ?plan } GROUP BY ?plan }
-  ?plan dcterms:title ?title .
-  OPTIONAL { ?plan rdfs:label ?en FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?plan pk:periodStart ?start } OPTIONAL { ?plan pk:periodEnd ?end }
-  OPTIONAL { ?plan dcterms:type ?type } OPTIONAL { ?plan pk:declaredTaskCount ?declared }
-} ORDER BY ?start ?end ?plan
-"""
-
-_COUNTS = """
-SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  VALUES (?class ?what) { (pk:Agency "agencies") (pk:AgencyGroup "groups") (pk:District "districts")
-                          (pk:Target "targets") (pk:Indicator "indicators") (pk:Task "tasks") }
-  ?x a ?class } GROUP BY ?what
-"""
-
 
 def dataset_overview(store: GraphStore) -> dict[str, Any]:
     """The plans in time order with task counts, and how many of each kind of thing there are."""
-    plans = [{**row, "id": local_id(row["plan"])} for row in _rows(store, _PLANS)]
-    counts = {row["what"]: int(row["n"]) for row in _rows(store, _COUNTS)}
+    plans = [{**row, "id": local_id(row["plan"])} for row in _rows(store, named_query("page_plans"))]
+    counts = {row["what"]: int(row["n"]) for row in _rows(store, named_query("page_counts"))}
     return {"plans": plans, "counts": counts}
 
 
-_PLAN = """
-SELECT ?title ?en ?start ?end ?type ?declared ?identifier ?issued ?publisher ?implements ?implementsTitle ?partOf
-       ?partOfTitle WHERE {
-  ?plan dcterms:title ?title .
-  OPTIONAL { ?plan rdfs:label ?en FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?plan pk:periodStart ?start } OPTIONAL { ?plan pk:periodEnd ?end }
-  OPTIONAL { ?plan dcterms:type ?type } OPTIONAL { ?plan pk:declaredTaskCount ?declared }
-  OPTIONAL { ?plan dcterms:identifier ?identifier } OPTIONAL { ?plan dcterms:issued ?issued }
-  OPTIONAL { ?plan dcterms:publisher ?publisher }
-  OPTIONAL { ?plan pk:implements ?implements . OPTIONAL { ?implements dcterms:title ?implementsTitle } }
-  OPTIONAL { ?plan dcterms:isPartOf ?partOf . OPTIONAL { ?partOf dcterms:title ?partOfTitle } }
-} LIMIT 1
-"""
-
-_PLAN_SECTIONS = """
-SELECT ?section ?title ?number ?parent WHERE {
-  ?section a pk:Section ; pk:inPlan ?plan ; dcterms:title ?title .
-  OPTIONAL { ?section pk:sectionNumber ?number } OPTIONAL { ?section pk:parentSection ?parent }
-}
-"""
-
-_PLAN_TASKS = """
-SELECT ?task ?number ?title ?section (GROUP_CONCAT(DISTINCT ?deadlineText; SEPARATOR="；") AS ?deadline)
-       (SAMPLE(?reform) AS ?national) WHERE {
-  ?task a pk:Task ; pk:inPlan ?plan ; pk:taskNumber ?number ; dcterms:title ?title .
-  OPTIONAL { ?task pk:inSection ?section }
-  OPTIONAL { ?task pk:deadlineText ?deadlineText }
-  OPTIONAL { ?task pk:nationalReform ?reform }
-} GROUP BY ?task ?number ?title ?section ORDER BY ?number
-"""
-
 # the stated roles only: pk:responsibleAgency inferred from lead/participating is left out
-_PLAN_UNITS = """
-SELECT ?task ?role ?agency ?name ?en WHERE {
-  ?task pk:inPlan ?plan ; ?role ?agency .
-  VALUES ?role { pk:leadAgency pk:participatingAgency pk:responsibleAgency }
-  FILTER NOT EXISTS { ?task pk:leadAgency|pk:participatingAgency ?agency . FILTER(?role = pk:responsibleAgency) }
-  ?agency skos:prefLabel ?name .
-  OPTIONAL { ?agency rdfs:label ?en FILTER(LANG(?en) = "en") }
-}
-"""
-
-_PLAN_TARGETS = """
-SELECT ?task ?target ?sourceText ?indicator WHERE {
-  ?task pk:inPlan ?plan ; pk:hasTarget ?target . ?target pk:sourceText ?sourceText .
-  OPTIONAL { ?target pk:indicator ?indicator }
-}
-"""
-
 
 def _units_by_task(rows: list[dict[str, str]]) -> dict[str, dict[str, list[dict[str, str]]]]:
     out: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: {r: [] for r in ROLES})
@@ -139,16 +75,16 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
         The page's data, or None for an unknown plan.
     """
     node = {"plan": ox.NamedNode(plan_iri)}
-    facts = _rows(store, _PLAN, node)
+    facts = _rows(store, named_query("page_plan"), node)
     if not facts:
         return None
-    sections = {row["section"]: row for row in _rows(store, _PLAN_SECTIONS, node)}
-    units = _units_by_task(_rows(store, _PLAN_UNITS, node))
+    sections = {row["section"]: row for row in _rows(store, named_query("page_plan_sections"), node)}
+    units = _units_by_task(_rows(store, named_query("page_plan_units"), node))
     targets: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in _rows(store, _PLAN_TARGETS, node):
+    for row in _rows(store, named_query("page_plan_targets"), node):
         targets[row["task"]].append(row)
     tasks: list[dict[str, Any]] = []
-    for row in _rows(store, _PLAN_TASKS, node):
+    for row in _rows(store, named_query("page_plan_tasks"), node):
         task: dict[str, Any] = {**row, "number": int(row["number"]), "units": units[row["task"]],
                 "targets": sorted(targets[row["task"]], key=lambda t: t["target"]),
                 "sectionTitle": sections.get(row.get("section", ""), {}).get("title", "")}
@@ -170,76 +106,6 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
             "sections": ordered_sections, "agencies": agencies, "deadlines": deadlines}
 
 
-_TASK_FACTS = """
-SELECT ?p ?o WHERE { ?task ?p ?o . FILTER(isLiteral(?o) || ?p IN (pk:inPlan, pk:inSection, prov:wasDerivedFrom)) }
-"""
-
-_TASK_TARGETS = """
-SELECT ?target ?value ?unit ?comparator ?year ?sourceText ?indicator ?label ?cumulative WHERE {
-  ?task pk:hasTarget ?target . ?target pk:value ?value ; pk:comparator ?comparator ; pk:sourceText ?sourceText .
-  OPTIONAL { ?target pk:unit ?unit } OPTIONAL { ?target pk:targetYear ?year }
-  OPTIONAL { ?target pk:cumulative ?cumulative }
-  OPTIONAL { ?target pk:indicator ?indicator . ?indicator rdfs:label ?label FILTER(LANG(?label) = "zh") }
-} ORDER BY ?target
-"""
-
-_TASK_LINKS = """
-SELECT ?other ?how ?score ?method ?plan ?title ?number ?start WHERE {
-  { ?link a pk:TaskLink ; pk:linkFrom ?task ; pk:linkTo ?other ; pk:score ?score ; pk:method ?method .
-    BIND(EXISTS { ?task pk:relatedTask ?other } AS ?stated) BIND(IF(?stated, "related", "candidate") AS ?how) }
-  UNION
-  { ?link a pk:TaskLink ; pk:linkTo ?task ; pk:linkFrom ?other ; pk:score ?score ; pk:method ?method .
-    BIND(EXISTS { ?task pk:relatedTask ?other } AS ?stated) BIND(IF(?stated, "related", "candidate") AS ?how) }
-  UNION { ?task pk:relatedTask ?other . FILTER NOT EXISTS { ?l pk:linkFrom|pk:linkTo ?task ; pk:linkFrom|pk:linkTo ?other }
-          BIND("related" AS ?how) }
-  UNION { ?task pk:elaborates ?other . BIND("elaborates" AS ?how) }
-  UNION { ?other pk:elaborates ?task . BIND("elaboratedBy" AS ?how) }
-  UNION { ?task pk:carriesOut ?other . BIND("carriesOut" AS ?how) }
-  UNION { ?other pk:carriesOut ?task . BIND("carriedOutBy" AS ?how) }
-  ?other pk:inPlan ?plan ; dcterms:title ?title ; pk:taskNumber ?number .
-  OPTIONAL { ?plan pk:periodStart ?start }
-}
-"""
-
-_TASK_REALIZED = """
-SELECT ?plan ?title WHERE { ?task pk:realizedBy ?plan . ?plan dcterms:title ?title }
-"""
-
-_TASK_VERSIONS = """
-SELECT ?version ?title ?text ?line ?source ?file ?same WHERE {
-  ?version pk:versionOf ?task ; pk:versionText ?text ; prov:wasDerivedFrom ?source .
-  OPTIONAL { ?version pk:versionTitle ?title } OPTIONAL { ?version pk:versionSourceLine ?line }
-  OPTIONAL { ?version pk:sameWordingAsStated ?same } OPTIONAL { ?source pk:fileName ?file }
-}
-"""
-
-_TASK_ROWS = """
-SELECT ?row ?number ?title ?text ?deadline ?line WHERE {
-  ?task pk:hasRow ?row . OPTIONAL { ?row pk:rowNumber ?number } OPTIONAL { ?row pk:rowTitle ?title }
-  OPTIONAL { ?row pk:rowText ?text } OPTIONAL { ?row pk:rowDeadlineText ?deadline }
-  OPTIONAL { ?row pk:rowSourceLine ?line }
-} ORDER BY ?number
-"""
-
-_TASK_UNITS = """
-SELECT ?task ?role ?agency ?name ?en WHERE {
-  ?task ?role ?agency . VALUES ?role { pk:leadAgency pk:participatingAgency pk:responsibleAgency }
-  FILTER NOT EXISTS { ?task pk:leadAgency|pk:participatingAgency ?agency . FILTER(?role = pk:responsibleAgency) }
-  ?agency skos:prefLabel ?name . OPTIONAL { ?agency rdfs:label ?en FILTER(LANG(?en) = "en") }
-}
-"""
-
-_TASK_PLACES = """
-SELECT ?place ?name ?en WHERE { ?task pk:mentionsPlace ?place . ?place skos:prefLabel ?name .
-  OPTIONAL { ?place rdfs:label ?en FILTER(LANG(?en) = "en") } } ORDER BY ?name
-"""
-
-_SOURCE_STARTS = """
-SELECT ?line WHERE { { ?t prov:wasDerivedFrom ?source ; pk:sourceLine ?line }
-  UNION { ?r pk:rowSourceLine ?line . ?t pk:hasRow ?r ; prov:wasDerivedFrom ?source }
-  UNION { ?v prov:wasDerivedFrom ?source ; pk:versionSourceLine ?line } }
-"""
-
 
 def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
     """A task: text as stated, units by role, targets, links to other plans, provenance.
@@ -249,7 +115,7 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
     unknown task.
     """
     node = {"task": ox.NamedNode(task_iri)}
-    facts = _rows(store, _TASK_FACTS, node)
+    facts = _rows(store, named_query("page_task_facts"), node)
     if not facts:
         return None
     one: dict[str, str] = {}
@@ -259,27 +125,26 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
         one.setdefault(key, fact["o"])
         many[key].append(fact["o"])
     plan_iri = one.get("inPlan", "")
-    plan = _rows(store, "SELECT ?title ?en ?start WHERE { ?plan dcterms:title ?title . "
-                        "OPTIONAL { ?plan rdfs:label ?en FILTER(LANG(?en) = 'en') } OPTIONAL { ?plan pk:periodStart ?start } }",
+    plan = _rows(store, named_query("page_task_plan"),
                  {"plan": ox.NamedNode(plan_iri)})
-    section = _rows(store, "SELECT ?title WHERE { ?s dcterms:title ?title }", {"s": ox.NamedNode(one["inSection"])}) \
+    section = _rows(store, named_query("title_of"), {"s": ox.NamedNode(one["inSection"])}) \
         if "inSection" in one else []
     links = []
     seen: set[tuple[str, str]] = set()
-    for row in sorted(_rows(store, _TASK_LINKS, node), key=lambda r: (r.get("start", ""), r["plan"], int(r["number"]))):
+    for row in sorted(_rows(store, named_query("page_task_links"), node), key=lambda r: (r.get("start", ""), r["plan"], int(r["number"]))):
         if (row["other"], row["how"]) in seen:
             continue
         seen.add((row["other"], row["how"]))
         links.append({**row, "planId": local_id(row["plan"]), "number": int(row["number"]),
                       "score": float(row["score"]) if row.get("score") else None})
-    versions = _rows(store, _TASK_VERSIONS, node)
+    versions = _rows(store, named_query("page_task_versions"), node)
     provenance = []
     sources = {v["source"] for v in versions}
     for source in many.get("wasDerivedFrom", []):
-        file = _rows(store, "SELECT ?file WHERE { ?s pk:fileName ?file }", {"s": ox.NamedNode(source)})
+        file = _rows(store, named_query("file_name_of"), {"s": ox.NamedNode(source)})
         lines = [int(v["line"]) for v in versions if v["source"] == source and v.get("line")]
         start = int(one["sourceLine"]) if source not in sources and "sourceLine" in one else (lines[0] if lines else 0)
-        starts = sorted({int(r["line"]) for r in _rows(store, _SOURCE_STARTS, {"source": ox.NamedNode(source)})})
+        starts = sorted({int(r["line"]) for r in _rows(store, named_query("page_source_starts"), {"source": ox.NamedNode(source)})})
         following = [s for s in starts if s > start]
         provenance.append({"source": source, "file": file[0]["file"] if file else local_id(source) + ".txt",
                            "line": start, "next": following[0] if following else None})
@@ -289,49 +154,25 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
         "text": one["text"], "section": one.get("inSection", ""), "sectionTitle": section[0]["title"] if section else "",
         "deadlines": sorted(set(many.get("deadlineText", []))), "deadlineDates": sorted(set(many.get("deadline", []))),
         "national": one.get("nationalReform") == "true", "official": many.get("responsibleOfficial", []),
-        "units": _units_by_task(_rows(store, _TASK_UNITS, node))[task_iri],
-        "targets": _rows(store, _TASK_TARGETS, node), "links": links,
-        "realizes": _rows(store, _TASK_REALIZED, node), "places": _rows(store, _TASK_PLACES, node),
-        "versions": versions, "rows": _rows(store, _TASK_ROWS, node), "provenance": provenance,
+        "units": _units_by_task(_rows(store, named_query("page_task_units"), node))[task_iri],
+        "targets": _rows(store, named_query("page_task_targets"), node), "links": links,
+        "realizes": _rows(store, named_query("page_task_realized"), node), "places": _rows(store, named_query("page_task_places"), node),
+        "versions": versions, "rows": _rows(store, named_query("page_task_rows"), node), "provenance": provenance,
+        "lineage": [{**dataclasses.asdict(step), "planId": local_id(step.plan), "clauseHere": step.clause_here,
+                     "clauseThere": step.clause_there} for step in measure_lineage(store, task_iri)],
     }
 
-
-_AGENCY = """
-SELECT ?name ?en ?type ?district ?districtName WHERE {
-  ?agency skos:prefLabel ?name .
-  OPTIONAL { ?agency rdfs:label ?en FILTER(LANG(?en) = "en") } OPTIONAL { ?agency pk:agencyType ?type }
-  OPTIONAL { ?agency pk:jurisdiction ?district . ?district skos:prefLabel ?districtName }
-} LIMIT 1
-"""
-
-_AGENCY_RELATIVES = """
-SELECT ?how ?other ?name ?en WHERE {
-  { ?agency skos:altLabel ?name . BIND("alias" AS ?how) }
-  UNION { ?other pk:replacedBy+ ?agency . BIND("predecessor" AS ?how) }
-  UNION { ?agency pk:replacedBy+ ?other . BIND("successor" AS ?how) }
-  UNION { ?other pk:includesAgency ?agency . BIND("group" AS ?how) }
-  UNION { ?agency pk:includesAgency ?other . BIND("member" AS ?how) }
-  OPTIONAL { ?other skos:prefLabel ?name } OPTIONAL { ?other rdfs:label ?en FILTER(LANG(?en) = "en") }
-} ORDER BY ?how ?name
-"""
-
-_PARTNERS = """
-SELECT ?other ?name ?en (COUNT(DISTINCT ?task) AS ?shared) WHERE {
-  ?task pk:responsibleAgency ?agency , ?other . FILTER(?other != ?agency)
-  ?other a pk:Agency ; skos:prefLabel ?name . OPTIONAL { ?other rdfs:label ?en FILTER(LANG(?en) = "en") }
-} GROUP BY ?other ?name ?en ORDER BY DESC(?shared) ?name LIMIT 10
-"""
 
 
 def agency_page(store: GraphStore, agency_iri: str) -> dict[str, Any] | None:
     """An agency: names, lineage, groups, its full responsibility list grouped by plan, counts
     per plan and role, and the agencies it most often shares tasks with; None when unknown."""
     node = {"agency": ox.NamedNode(agency_iri)}
-    facts = _rows(store, _AGENCY, node)
+    facts = _rows(store, named_query("page_agency"), node)
     if not facts:
         return None
     relatives: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in _rows(store, _AGENCY_RELATIVES, node):
+    for row in _rows(store, named_query("page_agency_relatives"), node):
         relatives[row["how"]].append({**row, "id": local_id(row["other"]) if row.get("other") else ""})
     tasks = responsibilities(store, agency_iri)
     by_plan: dict[str, list[Any]] = defaultdict(list)
@@ -347,33 +188,20 @@ def agency_page(store: GraphStore, agency_iri: str) -> dict[str, Any] | None:
                        "tasks": sorted(by_plan[p], key=lambda t: (t.number, t.role))} for p in order],
             "total": len({t.task for t in tasks}),
             "partners": [{**row, "id": local_id(row["other"]), "shared": int(row["shared"])}
-                         for row in _rows(store, _PARTNERS, node)]}
+                         for row in _rows(store, named_query("page_partners"), node)]}
 
-
-_DISTRICT = """
-SELECT ?name ?en ?code WHERE { ?d skos:prefLabel ?name .
-  OPTIONAL { ?d rdfs:label ?en FILTER(LANG(?en) = "en") } OPTIONAL { ?d pk:divisionCode ?code } } LIMIT 1
-"""
-_DISTRICT_TASKS = """
-SELECT ?task ?title ?plan ?number WHERE { ?task pk:mentionsPlace ?d ; dcterms:title ?title ; pk:inPlan ?plan ;
-  pk:taskNumber ?number . OPTIONAL { ?plan pk:periodStart ?start } } ORDER BY ?start ?plan ?number
-"""
-_DISTRICT_AGENCIES = """
-SELECT ?agency ?name ?en WHERE { ?agency pk:jurisdiction ?d ; skos:prefLabel ?name .
-  OPTIONAL { ?agency rdfs:label ?en FILTER(LANG(?en) = "en") } } ORDER BY ?name
-"""
 
 
 def district_page(store: GraphStore, district_iri: str) -> dict[str, Any] | None:
     """A district or zone: names, code, the authorities governing it and the tasks naming it."""
     node = {"d": ox.NamedNode(district_iri)}
-    facts = _rows(store, _DISTRICT, node)
+    facts = _rows(store, named_query("page_district"), node)
     if not facts:
         return None
-    aliases = [r["v"] for r in _rows(store, "SELECT ?v WHERE { ?d skos:altLabel ?v } ORDER BY ?v", node)]
+    aliases = [r["v"] for r in _rows(store, named_query("district_aliases"), node)]
     tasks = [{**r, "planId": local_id(r["plan"]), "number": int(r["number"])}
-             for r in _rows(store, _DISTRICT_TASKS, node)]
-    agencies = [{**r, "id": local_id(r["agency"])} for r in _rows(store, _DISTRICT_AGENCIES, node)]
+             for r in _rows(store, named_query("page_district_tasks"), node)]
+    agencies = [{**r, "id": local_id(r["agency"])} for r in _rows(store, named_query("page_district_agencies"), node)]
     return {"iri": district_iri, "id": local_id(district_iri), **facts[0], "aliases": aliases,
             "tasks": tasks, "agencies": agencies}
 
@@ -381,7 +209,7 @@ def district_page(store: GraphStore, district_iri: str) -> dict[str, Any] | None
 def indicator_page(store: GraphStore, indicator_iri: str) -> dict[str, Any] | None:
     """An indicator with its target trajectory in year order; None when unknown."""
     node = {"indicator": ox.NamedNode(indicator_iri)}
-    labels = _rows(store, "SELECT ?label (LANG(?label) AS ?lang) WHERE { ?indicator rdfs:label ?label }", node)
+    labels = _rows(store, named_query("indicator_labels_lang"), node)
     if not labels:
         return None
     titles = {p["plan"]: p for p in dataset_overview(store)["plans"]}

@@ -1,6 +1,6 @@
-"""The benchmark: ``plankg bench --scale N [--scale M …]``, a table and ``build/bench.json``.
+"""The benchmark: ``plankg-bench run --scale N [--scale M …]``, a table and ``build/bench.json``.
 
-For each scale (1 = the real corpus; N > 1 = ``plankg synth --scale N``) it builds in a child
+For each scale (1 = the real corpus; N > 1 = ``plankg-bench synth --scale N``) it builds in a child
 process, stage by stage (parse, triples, links, inference, validation, write), with the
 child's peak memory; then serves the build and times over HTTP the agency lookup, five
 representative SPARQL queries, the search and a page (median and p99 of sequential requests,
@@ -103,7 +103,7 @@ def _build(sources: Path | None, out: Path) -> dict[str, Any]:
 
 def _service(build: Path, requests: int, suffix: str = "") -> dict[str, Any]:
     """Time the service over HTTP on a build (whose plan slugs end in ``suffix``)."""
-    from plankg.api import load as load_test
+    from plankg_bench import loadtest as load_test
 
     port = load_test.free_port()
     env = {**os.environ, "PLANKG_BUILD_DIR": str(build.resolve()), "PLANKG_RELOAD_INTERVAL": "0"}
@@ -177,7 +177,7 @@ def _plain(nquads: Path, triples: int) -> dict[str, Any]:
 
 def run_bench(scales: list[int], out_dir: Path, requests: int = 50) -> dict[str, Any]:
     """Benchmark each scale; print a table; write ``out_dir/bench.json``. Returns the figures."""
-    from plankg.api.synth import synthesize
+    from plankg_bench.synth import synthesize
 
     results: dict[str, Any] = {"scales": {}}
     with tempfile.TemporaryDirectory(prefix="plankg-bench-") as tmp:

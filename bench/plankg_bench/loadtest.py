@@ -4,7 +4,7 @@ over time; exits 1 if any request failed (a wrong status or a dropped connection
 time. ``--seconds 600`` is the soak run (memory sampled every ``--sample`` seconds).
 
 Usage: ``python bench/load.py [--build build] [--seconds 60] [--clients 32] [--url URL]``
-(``bench/load.py`` runs this module; ``plankg bench`` uses :func:`run_load`)
+(``plankg-bench load`` and ``bench/load.py`` run this module; ``plankg-bench run`` uses :func:`run_load`)
 (without ``--url`` it starts ``plankg serve`` on a free port and stops it afterwards).
 """
 

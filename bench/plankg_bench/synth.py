@@ -1,4 +1,4 @@
-"""A synthetic corpus for measuring plankg at scale: ``plankg synth --scale N --out DIR``.
+"""A synthetic corpus for measuring plankg at scale: ``plankg-bench synth --scale N --out DIR``.
 
 Each of the N copies rewrites every file of the vendored corpus in its own layout (prose plans,
 the news digest, markdown tables, tab tables), so the real loaders read it:

@@ -1,0 +1,64 @@
+"""Agencies: found by any name; one agency with its names, lineage, groups and responsibilities."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+
+from plankg.api.deps import BaseDep, IdPath, StoreDep
+from plankg.api.models import AgencyDetail, AgencyHit
+from plankg.graph.analysis import Responsibility, find_agencies, responsibilities
+from plankg.graph.lookup import select, values
+from plankg.graph.namespace import agency_iri
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["agencies"])
+
+
+@router.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial",
+            response_model=list[AgencyHit])
+def agencies(store: StoreDep, name: Annotated[str, Query(min_length=1, max_length=100)]) -> list[AgencyHit]:
+    return [AgencyHit(id=iri.rsplit("/", 1)[-1], iri=iri, name=label, exact=exact)
+            for iri, label, exact in find_agencies(store, name)]
+
+
+def _counts(tasks: list[Responsibility]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for t in tasks:
+        counts.setdefault(t.plan, {}).setdefault(t.role, 0)
+        counts[t.plan][t.role] += 1
+    return counts
+
+
+@router.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility list",
+            response_model=AgencyDetail, responses={404: {"description": "unknown agency"}})
+def agency(store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None = None, role: str | None = None,
+           year: int | None = None) -> JSONResponse:
+    iri = str(agency_iri(agency_id, base))
+    node = ox.NamedNode(iri)
+    names = select(store, "agency_names", a=node)
+    if not names:
+        raise HTTPException(404, f"no agency {agency_id!r}")
+    tasks = [t for t in responsibilities(store, iri)
+             if (not plan or t.plan == plan) and (not role or t.role == role)
+             and (not year or str(year) in (t.deadline or "") or str(year) in t.plan)]
+
+    def name(suffix: str) -> str | None:
+        return next((r["v"] for r in names if r["p"].endswith(suffix)), None)
+
+    # plain JSON types only: answered as is, without FastAPI's encoder walking 100s of tasks
+    return JSONResponse({
+        "id": agency_id, "iri": iri, "name": name("prefLabel"),
+        "altNames": sorted(r["v"] for r in names if r["p"].endswith("altLabel")),
+        "englishName": name("#label"), "type": name("agencyType"),
+        "predecessors": [x.rsplit("/", 1)[-1] for x in values(store, "agency_predecessors", a=node)],
+        "successors": [x.rsplit("/", 1)[-1] for x in values(store, "agency_successors", a=node)],
+        "groups": [x.rsplit("/", 1)[-1] for x in values(store, "agency_groups", a=node)],
+        "counts": _counts(tasks),
+        "tasks": [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
+                   "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks],
+    })

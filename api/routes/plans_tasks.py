@@ -1,0 +1,110 @@
+"""Plans and tasks: the plan list, a plan, its tasks, a task and its measure lineage, targets,
+indicators and the full-text search."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, HTTPException, Query
+from fastapi import Path as PathParam
+
+from plankg.api.deps import ID, BaseDep, IdPath, StoreDep
+from plankg.api.models import (
+    IndicatorDetail,
+    LineageLink,
+    PlanDetail,
+    PlanSummary,
+    PlanTasks,
+    SearchHit,
+    TargetRow,
+    TaskDetail,
+    TaskLineage,
+)
+from plankg.graph.analysis import measure_lineage
+from plankg.graph.lookup import by_local_name, select, values
+from plankg.graph.namespace import indicator_iri, plan_iri, task_iri
+from plankg.graph.search import search_tasks
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["plans and tasks"])
+TaskNumber = Annotated[int, PathParam(ge=1, le=100_000)]
+
+
+@router.get("/plans", summary="Every plan with its task counts", response_model=list[PlanSummary])
+def plans(store: StoreDep) -> list[dict[str, str]]:
+    return select(store, "plans")
+
+
+@router.get("/plans/{plan_id}", summary="A plan: title, period, counts, links, provenance",
+            response_model=PlanDetail, responses={404: {"description": "unknown plan"}})
+def plan(store: StoreDep, base: BaseDep, plan_id: IdPath) -> dict[str, Any]:
+    node = ox.NamedNode(plan_iri(plan_id, base))
+    facts = select(store, "plan_facts", plan=node)
+    if not facts:
+        raise HTTPException(404, f"no plan {plan_id!r}")
+    return {"iri": node.value, **by_local_name(facts), "tasks": int(values(store, "plan_task_count", plan=node)[0])}
+
+
+@router.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged", response_model=PlanTasks,
+            responses={404: {"description": "unknown plan"}})
+def plan_tasks(store: StoreDep, base: BaseDep, plan_id: IdPath, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    rows = select(store, "plan_tasks", plan=ox.NamedNode(plan_iri(plan_id, base)))
+    if not rows:
+        raise HTTPException(404, f"no plan {plan_id!r}")
+    return {"plan": plan_id, "total": len(rows), "tasks": rows[offset: offset + limit]}
+
+
+@router.get("/tasks/{plan_id}/{number}", summary="A task with its units, targets, links and provenance",
+            response_model=TaskDetail, responses={404: {"description": "unknown task"}})
+def task(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) -> dict[str, Any]:
+    node = ox.NamedNode(task_iri(plan_id, number, base))
+    facts = select(store, "task_facts", t=node)
+    if not facts:
+        raise HTTPException(404, f"no task {plan_id}/{number}")
+    return {"iri": node.value, **by_local_name(facts)}
+
+
+@router.get("/tasks/{plan_id}/{number}/lineage",
+            summary="A task's measure lineage: the tasks of other plans and years linked to it by a named "
+                    "relation (same measure, part of, carries out, related), with score and clauses, in time order",
+            response_model=TaskLineage, responses={404: {"description": "unknown task"}})
+def lineage(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) -> TaskLineage:
+    node = ox.NamedNode(task_iri(plan_id, number, base))
+    if not select(store, "task_facts", t=node):
+        raise HTTPException(404, f"no task {plan_id}/{number}")
+    links = [LineageLink(task=s.task, plan=s.plan, planId=s.plan.rsplit("/", 1)[-1], number=s.number, title=s.title,
+                         relation=s.relation, direction=s.direction, score=s.score, clauseHere=s.clause_here,
+                         clauseThere=s.clause_there, start=s.start, end=s.end)
+             for s in measure_lineage(store, node.value)]
+    return TaskLineage(task=node.value, links=links)
+
+
+@router.get("/indicators/{indicator_id}", summary="An indicator and its target trajectory",
+            response_model=IndicatorDetail, responses={404: {"description": "unknown indicator"}})
+def indicator(store: StoreDep, base: BaseDep, indicator_id: IdPath) -> dict[str, Any]:
+    node = ox.NamedNode(indicator_iri(indicator_id, base))
+    labels = values(store, "indicator_labels", i=node)
+    if not labels:
+        raise HTTPException(404, f"no indicator {indicator_id!r}")
+    return {"iri": node.value, "labels": labels, "trajectory": select(store, "target_trajectory", indicator=node)}
+
+
+@router.get("/targets", summary="Targets, filtered by year, plan or indicator", response_model=list[TargetRow])
+def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+            plan: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
+            indicator: Annotated[str | None, Query(pattern=ID, max_length=80)] = None) -> list[dict[str, str]]:
+    plan_node = str(plan_iri(plan, base)) if plan else None
+    indicator_node = str(indicator_iri(indicator, base)) if indicator else None
+    return [r for r in select(store, "targets")
+            if (year is None or r.get("year") == str(year)) and (plan_node is None or r["plan"] == plan_node)
+            and (indicator_node is None or r["indicator"] == indicator_node)]
+
+
+@router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked",
+            response_model=list[SearchHit])
+def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
+           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
+    return [{"task": hit["task"], "title": hit["title"], "score": hit["score"]} for hit in search_tasks(store, q, limit)]

@@ -1,0 +1,64 @@
+"""The served build: everything the service answers from that changes when a new build is
+served, in one object, swapped in one assignment (``app.state.served = …``).
+
+A request reads ``app.state.served`` once (the cache middleware pins it in the request's scope),
+so it sees the old build or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plankg.api.cache import ResponseCache
+from plankg.api.settings import Settings
+from plankg.api.sparql.remote import RemotePool, RemoteStore
+from plankg.api.sparql.workers import QueryPool
+from plankg.graph.analysis import responsibility_index
+from plankg.graph.search import searchable
+from plankg.graph.store import GraphStore, named_query
+
+__all__ = ["Served"]
+
+
+@dataclass(frozen=True)
+class Served:
+    """One build as served.
+
+    Attributes:
+        store: the build in the embedded store, or a remote store.
+        pool: the SPARQL workers over the build (None: no SPARQL endpoint).
+        graphs: the build's named graphs (the only ones ``FROM`` and the protocol may name).
+        dump: the build's ``plankg.nq``, served under ``/dumps``.
+        cache: the answers to repeated GETs (None for a remote store, which can change).
+        dumps: the merged graph serialized per format, filled on first request.
+    """
+
+    store: GraphStore | RemoteStore
+    pool: QueryPool | RemotePool | None
+    graphs: frozenset[str]
+    dump: Path | None
+    cache: ResponseCache | None
+    dumps: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, store: GraphStore | RemoteStore, settings: Settings, pool: QueryPool | RemotePool | None = None,
+             dump: Path | None = None) -> Served:
+        """Everything a build needs before its first request: its graphs, a worker pool over
+        ``dump`` unless one is given, and (embedded store) the responsibility and search indexes
+        read once."""
+        if pool is None and dump is not None:
+            pool = QueryPool(dump, settings.query_workers, settings.query_timeout, settings.max_rows,
+                             settings.query_wait, settings.max_result_bytes)
+        graphs = frozenset(row[0] for row in store.select(named_query("graphs")).rows)
+        if not isinstance(store, GraphStore):
+            return cls(store, pool, graphs, dump, None)
+        responsibility_index(store)
+        searchable(store)
+        return cls(store, pool, graphs, dump, ResponseCache())
+
+    def close(self, *_: Any) -> None:
+        """Stop the build's query workers."""
+        if self.pool is not None:
+            self.pool.close()
