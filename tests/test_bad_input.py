@@ -33,7 +33,7 @@ def good(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
 
 def corpus_copy(corpus: Path, target: Path, change: Callable[[Path], None]) -> Path:
     target.mkdir()
-    for path in corpus.glob("*.txt"):
+    for path in [*corpus.glob("*.txt"), corpus / "MANIFEST.csv"]:  # the manifest says where each comes from
         shutil.copy(path, target / path.name)
     change(target)
     return target
