@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from plankg import __version__
+from plankg.graph.errors import GraphError
 from plankg.graph.inference import Rules, infer
 from plankg.graph.links import (
     MeasureIndex,
@@ -77,7 +78,7 @@ REPORT = "report.json"
 Progress = Callable[[str, float], None]
 
 
-class InvalidGraphError(RuntimeError):
+class InvalidGraphError(GraphError, RuntimeError):
     """The built graph does not conform to the shapes; nothing was written."""
 
     def __init__(self, validation: ValidationResult) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from plankg.graph.errors import InputError
+
 __all__ = [
     "ROLES",
     "AgencyMention",
@@ -31,7 +33,7 @@ __all__ = [
 ROLES = ("lead", "participating", "responsible")
 
 
-class LoaderError(ValueError):
+class LoaderError(InputError):
     """A source file cannot be read as a plan; the message names the file and line.
 
     Args:
@@ -39,13 +41,6 @@ class LoaderError(ValueError):
         file: the source file's name.
         line: the 1-based line where the problem is, if known.
     """
-
-    def __init__(self, message: str, file: str, line: int | None = None) -> None:
-        self.file = file
-        self.line = line
-        self.reason = message
-        where = f"{file}:{line}" if line is not None else file
-        super().__init__(f"{where}: {message}")
 
 
 class SourceErrors(LoaderError):

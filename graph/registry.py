@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from plankg.graph.errors import InputError, PlankgError
+
 __all__ = [
     "AgencyEntry",
     "AgencyRegistry",
@@ -40,7 +42,7 @@ __all__ = [
 MAX_TABLE_BYTES = 5_000_000
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError):
     """A registry table (``agencies.csv``, ``plans.csv`` …) cannot be read; the message names
     the file, and the line and column where there is one.
 
@@ -53,11 +55,11 @@ class RegistryError(ValueError):
 
     def __init__(self, message: str, file: str, line: int | None = None,
                  column: str | None = None) -> None:
-        self.file, self.line, self.column, self.reason = file, line, column, message
-        where = f"{file}:{line}" if line is not None else file
+        super().__init__(message, file, line)
+        self.column = column
         if column:
-            where += f", column {column!r}"
-        super().__init__(f"{where}: {message}")
+            where = f"{file}:{line}" if line is not None else file
+            self.args = (f"{where}, column {column!r}: {message}",)
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ def _key(name: str) -> str:
     return re.sub(r"(\d{4})[-–－~]+(\d{4})", r"\1—\2", key)
 
 
-class UnknownAgencyError(KeyError):
+class UnknownAgencyError(PlankgError, KeyError):
     """A name the agency registry does not know; carries the closest known names."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
@@ -204,7 +206,7 @@ class UnknownAgencyError(KeyError):
         return str(self.args[0])
 
 
-class UnknownPlanError(KeyError):
+class UnknownPlanError(PlankgError, KeyError):
     """A plan title the plan catalogue does not know."""
 
     def __str__(self) -> str:

@@ -21,6 +21,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from plankg.graph.errors import GraphError
+
 __all__ = ["CoreCheck", "UnsupportedShape", "compile_shapes"]
 
 #: the components handled (others make compile_shapes raise)
@@ -33,7 +35,7 @@ IGNORED = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, 
            SH.flags}
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShape(GraphError, ValueError):
     """A shape uses a feature this compiler does not handle (use the reference engine)."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from plankg.graph.errors import InputError, PlankgError
 from plankg.graph.namespace import (
     PK,
     agency_iri,
@@ -69,8 +70,16 @@ ROW_ROLE_PROPERTY = {"lead": PK.rowLeadAgency, "participating": PK.rowParticipat
                      "responsible": PK.rowParticipatingAgency}
 
 
-class BuildError(ValueError):
-    """The records cannot be turned into a valid graph; the message names file and line."""
+class BuildError(InputError):
+    """The records cannot be turned into a valid graph; the message names file and line
+    (given whole, or as ``file`` and ``line``)."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        if file is not None:
+            super().__init__(message, file, line)
+            return
+        PlankgError.__init__(self, message)
+        self.file, self.line, self.reason = "", None, message
 
 
 def zh(text: str) -> Literal:
