@@ -313,79 +313,81 @@ def parse_unit_spec(text: str, *, labelled_only: bool = False) -> UnitSpec:
     if not plain.strip():
         return UnitSpec()
     has_label = bool(LABEL.search(plain))
-    clauses = [c for c in re.split(r"[；;，,。]", text) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[；;，,。]", text) if c.strip()]
     if not has_label and all(_is_deadline_clause(simplified(c)) for c in clauses):
         return UnitSpec(deadline_text=text.strip().rstrip("。；;"))  # （2024年12月底前完成）
-    if not has_label and not any(_VERB.search(simplified(re.sub(r"\s+", "", c))) for c in clauses):
-        if labelled_only:
-            return UnitSpec()
-        # a bare list: every clause must look like unit names
-        if not all(_looks_like_units(c) for c in clauses):
-            return UnitSpec()
-    # (role or None, names, others) per clause; a clause without a role takes the next
-    # clause's role word (X, Y配合) or the last label's (责任单位：X，Y).
-    parsed: list[tuple[str | None, list[str], bool]] = []
+    bare = not has_label and not any(_VERB.search(simplified(re.sub(r"\s+", "", c))) for c in clauses)
+    # a bare list: only where one may stand, and every clause must look like unit names
+    if bare and (labelled_only or not all(_looks_like_units(c) for c in clauses)):
+        return UnitSpec()
+    parsed, deadline = _read_clauses(clauses)
+    mentions, others = _assign_roles(parsed)
+    return UnitSpec(tuple(mentions), others, deadline)
+
+
+#: One clause of a unit list: its role (None: the role of a later clause), names, "and others".
+_Clause = tuple[str | None, list[str], bool]
+
+
+def _read_clauses(clauses: list[str]) -> tuple[list[_Clause], str | None]:
+    """Each clause's role, names and flag, and the deadline among them. A clause without a
+    label or role word keeps the last label's role (责任单位：X，Y), or waits for the next
+    clause's role word (X，Y配合); 责任单位 after a lead is participating."""
+    parsed: list[_Clause] = []
     deadline: str | None = None
     label_role: str | None = None
     lead_seen = False
     for clause in clauses:
-        clause = clause.strip()
-        cplain = simplified(clause)
-        label = LABEL.match(cplain)
+        label = LABEL.match(simplified(clause))
+        if label and label.group(1) in _DEADLINE_LABELS:
+            deadline, label_role = clause[label.end():].strip() or None, None
+            continue
+        if label and label.group(1) in _OTHER_LABELS:
+            label_role = "skip"
+            continue
+        if not label and _is_deadline_clause(simplified(clause)):
+            deadline = clause
+            continue
+        if not label and label_role == "skip":
+            continue
         role: str | None = None
-        body = clause
         if label:
-            name = label.group(1)
-            body = clause[label.end():]
-            if name in _DEADLINE_LABELS:
-                deadline = body.strip() or None
-                label_role = None
-                continue
-            if name in _OTHER_LABELS:
-                label_role = "skip"
-                continue
-            role = _LABELS[name]
-            if role == "responsible" and lead_seen:
-                role = "participating"
-            label_role = role
-        elif _is_deadline_clause(cplain):
-            deadline = clause.strip()
-            continue
-        elif label_role == "skip":
-            continue
-        body_plain = simplified(re.sub(r"\s+", "", body))
-        verb = _VERB.search(body_plain)
-        if verb and not label:
-            word = verb.group(2)
-            names_text = re.sub(r"\s+", "", body)[: verb.start()]
-            role = _VERB_ROLE.get(word) or ("participating" if lead_seen else "responsible")
-        elif verb and label:
-            names_text = re.sub(r"\s+", "", body)[: verb.start()]
-        else:
-            names_text = body
-        names, others = split_unit_names(names_text)
+            role = _LABELS[label.group(1)]
+            role = label_role = "participating" if role == "responsible" and lead_seen else role
+        body = re.sub(r"\s+", "", clause[label.end():] if label else clause)
+        verb = _VERB.search(simplified(body))
+        if verb:
+            if not label:
+                role = _VERB_ROLE.get(verb.group(2)) or ("participating" if lead_seen else "responsible")
+            body = body[: verb.start()]
+        names, others = split_unit_names(body)
         if role is None and label_role not in (None, "skip"):
             role = label_role
         parsed.append((role, names, others))
-        if role == "lead":
-            lead_seen = True
+        lead_seen = lead_seen or role == "lead"
+    return parsed, deadline
+
+
+def _assign_roles(parsed: list[_Clause]) -> tuple[list[AgencyMention], bool]:
+    """The mentions in printed order: clauses waiting for a role take the next role given;
+    names with no role word anywhere after them are responsible (participating after a lead)."""
     mentions: list[AgencyMention] = []
     others_flag = False
     pending: list[tuple[list[str], bool]] = []
+    lead_seen = False
     for role, names, others in parsed:
         if role is None:
             pending.append((names, others))
             continue
-        for pnames, pothers in pending:
-            mentions.extend(AgencyMention(n, role) for n in pnames)
-            others_flag = others_flag or pothers
+        for waiting, more in [*pending, (names, others)]:
+            mentions.extend(AgencyMention(n, role) for n in waiting)
+            others_flag = others_flag or more
         pending = []
-        mentions.extend(AgencyMention(n, role) for n in names)
-        others_flag = others_flag or others
-    for pnames, pothers in pending:  # bare names with no role word anywhere: responsible
-        mentions.extend(AgencyMention(n, "participating" if lead_seen else "responsible") for n in pnames)
-        others_flag = others_flag or pothers
-    return UnitSpec(tuple(mentions), others_flag, deadline)
+        lead_seen = lead_seen or role == "lead"
+    for waiting, more in pending:
+        mentions.extend(AgencyMention(n, "participating" if lead_seen else "responsible") for n in waiting)
+        others_flag = others_flag or more
+    return mentions, others_flag
 
 
 def _is_deadline_clause(plain: str) -> bool:
