@@ -201,77 +201,97 @@ def resolve_sources(records: Sequence[SourceRecord], names: Names, *,
     ``keep_going`` a file with an error is left out (listed in ``skipped``) instead.
     """
     resolution = Resolution([], names)
-    catalogue = names.plans
     for record in records:
         problems: list[Problem] = []
         warnings: list[Problem] = []
-        plans = []
-        for plan in record.plans:
-            plan = _settle_title(plan, record, catalogue, warnings)
-            entry = catalogue.find(plan.title)
-            code, note = plan_jurisdiction(plan, record, entry, names.jurisdictions)
-            if code not in names.jurisdictions.entries:
-                problems.append(Problem(record.file, plan.source_line,
-                                        f"unknown jurisdiction {code!r} (plans.csv); give a GB/T 2260 code "
-                                        "or add the area to jurisdictions.csv"))
-                continue
-            if note:
-                warnings.append(Problem(record.file, plan.source_line, note))
-            if entry is None or entry.slug.startswith("pending-"):
-                period = plan.period or _period(entry) or _title_period(plan.title)
-                slug = new_plan_slug(code, period, plan.title)
-                base = entry or PlanEntry(slug, plan.title, "", None, None, "plan", ())
-                start, end = (period if period else (base.period_start, base.period_end))
-                catalogue.add(dataclasses.replace(base, slug=slug, period_start=start, period_end=end,
-                                                  jurisdiction=code),
-                              replaces=entry.slug if entry else None)
-                entry = catalogue.find(plan.title)
-                assert entry is not None
-            names.plan_jurisdiction.setdefault(entry.slug, code)
-            names.jurisdiction(code)
-            plans.append(plan)
-        record = dataclasses.replace(record, plans=tuple(plans))
-        for plan in record.plans:
-            slug = catalogue.slug_for(plan.title)
-            code = names.plan_jurisdiction[slug]
-            if plan.annex_of and catalogue.find(plan.annex_of) is None:
-                warnings.append(Problem(record.file, plan.source_line,
-                                        f"{plan.title} is the annex of 《{plan.annex_of}》, which is not in "
-                                        "the corpus; the link is left out"))
-            for task in plan.tasks:
-                mentions = [(m, task.source_line) for m in task.agencies]
-                mentions += [(m, row.source_line) for row in task.rows for m in row.agencies]
-                for mention, line in mentions:
-                    _agency(names, mention.name, code, record.file, line, problems)
-            if plan.issuer:
-                _agency(names, plan.issuer, code, record.file, plan.source_line, problems)
-        for declared in record.declared_counts:
-            if catalogue.find(declared.plan_title) is None:
-                problems.append(Problem(record.file, declared.line,
-                                        f"a task count is stated for 《{declared.plan_title}》, but no plan of "
-                                        "that title was read; check the title (or add the plan to plans.csv)"))
-        for notice in record.notices:
-            for title in notice.plan_titles:
-                entry = catalogue.find(title)
-                if entry is None:
-                    warnings.append(Problem(record.file, notice.line,
-                                            f"the notice {notice.identifier} issues 《{title}》, which was not "
-                                            "read; its number and date are left out"))
-                    continue
-                code = names.plan_jurisdiction.get(entry.slug, names.jurisdictions.home)
-                for name in notice.publishers:
-                    _agency(names, name, code, record.file, notice.line, problems)
+        record = _resolve_plans(record, names, problems, warnings)
+        _resolve_agencies(record, names, problems, warnings)
+        _check_references(record, names, problems, warnings)
         if problems and keep_going:
             resolution.skipped.extend(problems)
             continue
         resolution.errors.extend(problems)
         resolution.warnings.extend(warnings)
         resolution.records.append(record)
-    for slug, entry in list(catalogue.entries.items()):
+    for slug, entry in list(names.plans.entries.items()):
         if entry.publisher and slug in names.plan_jurisdiction:
             _agency(names, entry.publisher, names.plan_jurisdiction[slug], "plans.csv", None,
                     resolution.errors)
     return resolution
+
+
+def _resolve_plans(record: SourceRecord, names: Names, problems: list[Problem],
+                   warnings: list[Problem]) -> SourceRecord:
+    """Each plan's title (from ``plans.csv`` when none is printed), jurisdiction and slug (one
+    minted for a plan no table names); a plan of an unknown jurisdiction is left out."""
+    catalogue = names.plans
+    plans = []
+    for plan in record.plans:
+        plan = _settle_title(plan, record, catalogue, warnings)
+        entry = catalogue.find(plan.title)
+        code, note = plan_jurisdiction(plan, record, entry, names.jurisdictions)
+        if code not in names.jurisdictions.entries:
+            problems.append(Problem(record.file, plan.source_line,
+                                    f"unknown jurisdiction {code!r} (plans.csv); give a GB/T 2260 code "
+                                    "or add the area to jurisdictions.csv"))
+            continue
+        if note:
+            warnings.append(Problem(record.file, plan.source_line, note))
+        if entry is None or entry.slug.startswith("pending-"):
+            period = plan.period or _period(entry) or _title_period(plan.title)
+            slug = new_plan_slug(code, period, plan.title)
+            base = entry or PlanEntry(slug, plan.title, "", None, None, "plan", ())
+            start, end = (period if period else (base.period_start, base.period_end))
+            catalogue.add(dataclasses.replace(base, slug=slug, period_start=start, period_end=end,
+                                              jurisdiction=code),
+                          replaces=entry.slug if entry else None)
+            entry = catalogue.find(plan.title)
+            assert entry is not None
+        names.plan_jurisdiction.setdefault(entry.slug, code)
+        names.jurisdiction(code)
+        plans.append(plan)
+    return dataclasses.replace(record, plans=tuple(plans))
+
+
+def _resolve_agencies(record: SourceRecord, names: Names, problems: list[Problem],
+                      warnings: list[Problem]) -> None:
+    """Every unit named by a task or a row, and each plan's issuer, in its plan's jurisdiction."""
+    for plan in record.plans:
+        code = names.plan_jurisdiction[names.plans.slug_for(plan.title)]
+        if plan.annex_of and names.plans.find(plan.annex_of) is None:
+            warnings.append(Problem(record.file, plan.source_line,
+                                    f"{plan.title} is the annex of 《{plan.annex_of}》, which is not in "
+                                    "the corpus; the link is left out"))
+        for task in plan.tasks:
+            mentions = [(m, task.source_line) for m in task.agencies]
+            mentions += [(m, row.source_line) for row in task.rows for m in row.agencies]
+            for mention, line in mentions:
+                _agency(names, mention.name, code, record.file, line, problems)
+        if plan.issuer:
+            _agency(names, plan.issuer, code, record.file, plan.source_line, problems)
+
+
+def _check_references(record: SourceRecord, names: Names, problems: list[Problem],
+                      warnings: list[Problem]) -> None:
+    """Plans the file refers to: a stated task count needs its plan; a notice's issuers are
+    resolved in the jurisdiction of the plan it issues."""
+    catalogue = names.plans
+    for declared in record.declared_counts:
+        if catalogue.find(declared.plan_title) is None:
+            problems.append(Problem(record.file, declared.line,
+                                    f"a task count is stated for 《{declared.plan_title}》, but no plan of "
+                                    "that title was read; check the title (or add the plan to plans.csv)"))
+    for notice in record.notices:
+        for title in notice.plan_titles:
+            entry = catalogue.find(title)
+            if entry is None:
+                warnings.append(Problem(record.file, notice.line,
+                                        f"the notice {notice.identifier} issues 《{title}》, which was not "
+                                        "read; its number and date are left out"))
+                continue
+            code = names.plan_jurisdiction.get(entry.slug, names.jurisdictions.home)
+            for name in notice.publishers:
+                _agency(names, name, code, record.file, notice.line, problems)
 
 
 def _period(entry: PlanEntry | None) -> tuple[int, int] | None:
