@@ -333,8 +333,9 @@ class AgencyRegistry:
                 previous = self._by_name.setdefault((entry.jurisdiction, _key(name)), entry.id)
                 if previous != entry.id:
                     raise ValueError(f"the name {name!r} is given to {previous} and {entry.id}")
-        # the compound names are the packaged (Shenzhen) registry's
-        self._compounds = {(REGISTRY_JURISDICTION, _key(k)): v for k, v in compounds.items()}
+        # a compound name is a way of printing two names run together; its parts are looked
+        # up in the jurisdiction of the plan that prints it
+        self._compounds = {_key(k): v for k, v in compounds.items()}
         for entry in entries:
             if entry.successor and entry.successor not in self.entries:
                 raise ValueError(f"{entry.id}: unknown successor {entry.successor}")
@@ -396,8 +397,8 @@ class AgencyRegistry:
         key = (jurisdiction, _key(name))
         if key in self._by_name:
             return [self.entries[self._by_name[key]]]
-        if key in self._compounds:
-            parts = [self.lookup(part, jurisdiction) for part in self._compounds[key]]
+        if key[1] in self._compounds:
+            parts = [self.lookup(part, jurisdiction) for part in self._compounds[key[1]]]
             if any(p is None for p in parts):
                 return None
             return [entry for part in parts for entry in part or ()]

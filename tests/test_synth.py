@@ -28,3 +28,16 @@ def test_same_seed_same_files_and_the_real_loaders_read_them(tmp_path: Path, rep
             assert built["plans"][f"{slug}-{copy}"]["tasks"] == entry["tasks"]
             assert built["plans"][f"{slug}-{copy}"]["declared"] == entry["declared"]
     assert built["agencies_unresolved"] == 0
+    # each copy is another government's (Shenzhen, then 130100 …), with its own registry: every
+    # unit resolves, and tasks link within their government's line
+    assert (tmp_path / "a" / "agencies.csv").read_bytes() == (tmp_path / "b" / "agencies.csv").read_bytes()
+    assert built["provisional_agencies"] == []
+    ends: dict[str, list[str]] = {}
+    for quad in (tmp_path / "out" / "plankg.nq").read_text(encoding="utf-8").splitlines():
+        subject, predicate, obj = quad.split(" ", 3)[:3]
+        if predicate in ("<https://w3id.org/plankg/def#linkFrom>", "<https://w3id.org/plankg/def#linkTo>"):
+            ends.setdefault(subject, []).append(obj)
+    assert ends
+    crossing = [tasks for tasks in ends.values() if len({"-s001/" in task for task in tasks}) > 1]
+    # only the State Council's measures (national: every government's family) link across copies
+    assert crossing and all(any("/cn-vc-measures-2024-s001/" in task for task in tasks) for tasks in crossing)

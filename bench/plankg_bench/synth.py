@@ -28,7 +28,12 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from plankg.graph.registry import AgencyRegistry, DistrictRegistry, PlanCatalogue
+from plankg.graph.registry import (
+    AgencyRegistry,
+    DistrictRegistry,
+    JurisdictionRegistry,
+    PlanCatalogue,
+)
 from plankg.loaders import default_corpus
 
 __all__ = ["synthesize"]
@@ -156,8 +161,44 @@ def _scale_quantity(match: re.Match[str], rng: random.Random) -> str:
     return f"{value:.{places}f}"
 
 
+def copy_jurisdictions(scale: int) -> list[str]:
+    """The government of each copy: Shenzhen for the first, then other prefecture-level
+    cities in code order — the corpus grows as the project expects it to, by the plans of more
+    governments, not by a hundred Shenzhens (whose near-identical plans would all link to one
+    another)."""
+    others = sorted(code for code, entry in JurisdictionRegistry.load().entries.items()
+                    if entry.level == "prefecture" and code != "440300")
+    if scale - 1 > len(others):
+        raise ValueError(f"at most {len(others) + 1} copies: one per prefecture-level city")
+    return ["440300", *others[: scale - 1]]
+
+
+def copy_agencies(registry: AgencyRegistry, k: int, jurisdiction: str) -> list[dict[str, str]]:
+    """The agency registry of copy ``k``: every packaged entry as that copy's government's own
+    (ids suffixed, groups listing the copy's members), for ``agencies.csv`` beside the copies."""
+    suffix = f"-s{k:03d}"
+    districts = DistrictRegistry.load()
+    rows = []
+    for entry in registry.entries.values():
+        members = entry.members or ""
+        if members in ("all-districts", "all-districts-and-new"):
+            kinds = {"district"} if members == "all-districts" else {"district", "new district"}
+            members = "|".join(m.id for m in registry.entries.values()
+                               if m.type == "district government" and m.district
+                               and districts.entries[m.district].kind in kinds)
+        rows.append({"id": entry.id + suffix, "name_zh": entry.name_zh, "aliases": "|".join(entry.aliases),
+                     "name_en": f"{entry.name_en} (synthetic copy {k})", "type": entry.type,
+                     "district": entry.district or "",
+                     "successor": entry.successor + suffix if entry.successor else "",
+                     "members": "|".join(m + suffix for m in members.split("|")) if members else "",
+                     "jurisdiction": jurisdiction})
+    return rows
+
+
 def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
-    """Write ``scale`` rewritten copies of the vendored corpus and their ``plans.csv`` into ``out``.
+    """Write ``scale`` rewritten copies of the vendored corpus into ``out``, each the plans of
+    its own government (:func:`copy_jurisdictions`), with their ``plans.csv`` and, for the
+    copies beyond the first, ``agencies.csv`` (their governments' registries).
 
     Returns:
         The source files written, in order.
@@ -183,7 +224,12 @@ def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
               for title in sorted({entry.title, *entry.titles_seen}, key=len, reverse=True)]
     written: list[Path] = []
     rows = []
+    agency_rows: list[dict[str, str]] = []
+    governments = copy_jurisdictions(scale)
     for k in range(1, scale + 1):
+        government = governments[k - 1]
+        if k > 1:
+            agency_rows += copy_agencies(registry, k, government)
         mark = f"S{k:03d}X"  # a letter after the digits: no year can be read across mark and title
         rng = random.Random(f"{seed}-{k}")
         ranked = departments[:]
@@ -204,7 +250,7 @@ def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
                          "period_end": entry.period_end, "kind": entry.kind,
                          "titles_seen": "|".join(_marked(t, mark) for t in entry.titles_seen),
                          "primary_source": entry.primary_source or "",
-                         "jurisdiction": entry.jurisdiction or "",
+                         "jurisdiction": government if k > 1 else (entry.jurisdiction or ""),
                          "elaborates": f"{entry.elaborates}-s{k:03d}" if entry.elaborates else "",
                          "annex_of": f"{entry.annex_of}-s{k:03d}" if entry.annex_of else "",
                          "issued": entry.issued or "", "publisher": entry.publisher or ""})
@@ -222,4 +268,10 @@ def synthesize(scale: int, out: Path, seed: int = 1) -> list[Path]:
     writer.writeheader()
     writer.writerows(rows)
     (out / "plans.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    if agency_rows:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(agency_rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(agency_rows)
+        (out / "agencies.csv").write_text(buffer.getvalue(), encoding="utf-8")
     return written
