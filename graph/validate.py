@@ -7,6 +7,7 @@ reference engine (``reference=True``), and a test shows both report the same res
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +33,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Finding:
-    """One result of a SHACL report."""
+    """One result of a SHACL report.
+
+    ``shape`` is the shape whose constraint fired (``sh:sourceShape``): a named property shape
+    (``pks:TaskInPlan``) or, for a constraint written inline, the node shape holding it
+    (``pks:UnitMentionShape``). ``component`` is its ``sh:sourceConstraintComponent``
+    (``sh:MinCountConstraintComponent``).
+    """
 
     severity: str
     focus: str
@@ -40,6 +47,8 @@ class Finding:
     message: str
     value: str | None
     source_line: int | None
+    shape: str | None = None
+    component: str | None = None
 
     def describe(self) -> str:
         """One readable line: severity, focus node (with its source line), path and message."""
@@ -161,7 +170,8 @@ def run_sparql_constraints(store: Any, constraints: list[SparqlConstraint], line
             value = row["value"].value if has_value and row["value"] is not None else None
             focus = row["this"].value
             message = constraint.message.replace("{?value}", value or "")
-            findings.append(Finding(constraint.severity, focus, None, message, value, lines.get(focus)))
+            findings.append(Finding(constraint.severity, focus, None, message, value, lines.get(focus),
+                                    constraint.shape, str(SH.SPARQLConstraintComponent)))
     return findings
 
 
@@ -175,7 +185,8 @@ def run_core_checks(store: Any, checks: list[CoreCheck], lines: dict[str, int]) 
             focus = row["this"].value
             value = row["value"].value if has_value and row["value"] is not None else None
             message = check.message or f"{check.component} not met" + (f" on {check.path}" if check.path else "")
-            findings.append(Finding(check.severity, focus, check.path, message, value, lines.get(focus)))
+            findings.append(Finding(check.severity, focus, check.path, message, value, lines.get(focus),
+                                    check.shape, _component(check.component)))
     return findings
 
 
@@ -211,8 +222,34 @@ def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]] | bytes, referen
 
 @cache
 def _compiled() -> list[CoreCheck]:
+    """The compiled core checks, each naming the shape reported as ``sh:sourceShape``: an
+    inline (blank) property shape is reported as the node shape holding it, so the checks
+    are compiled one node shape at a time."""
     core, _ = split_shapes(shapes_graph())
-    return compile_shapes(core)
+    checks = []
+    for node_shape in sorted(set(core.subjects(SH.targetClass, None)), key=str):
+        alone = Graph()
+        for triple in core:
+            if triple[1] != SH.targetClass or triple[0] == node_shape:
+                alone.add(triple)
+        checks += [dataclasses.replace(check, shape=str(node_shape)) if check.shape.startswith("[") else check
+                   for check in compile_shapes(alone)]
+    return checks
+
+
+def _component(parameter: str) -> str:
+    """The constraint component of a parameter written as N3 (``<…#minCount>`` →
+    ``…#MinCountConstraintComponent``)."""
+    name = parameter.strip("<>").rsplit("#", 1)[-1]
+    return str(SH[f"{name[0].upper()}{name[1:]}ConstraintComponent"])
+
+
+def _source_shape(shape: Any, shapes: Graph) -> str | None:
+    """The shape a pySHACL result names, an inline property shape as the node shape holding it."""
+    if isinstance(shape, BNode):
+        holder = shapes.value(None, SH.property, shape)
+        return str(holder) if holder is not None else None
+    return str(shape) if shape is not None else None
 
 
 def _graph_of(triples: Iterable[tuple[Any, Any, Any]]) -> Graph:
@@ -235,11 +272,14 @@ def _validate_with_pyshacl(data: Graph, shapes: Graph) -> ValidationResult:
         message = report.value(result, SH.resultMessage)
         value = report.value(result, SH.value)
         line = data.value(focus, PK.sourceLine) if isinstance(focus, URIRef) else None
+        component = report.value(result, SH.sourceConstraintComponent)
         findings.append(Finding(
             severity=severity, focus=str(focus), path=str(path) if path is not None else None,
             message=str(message) if message is not None else "constraint not met",
             value=str(value) if value is not None else None,
             source_line=int(line) if isinstance(line, Literal) else None,
+            shape=_source_shape(report.value(result, SH.sourceShape), shapes),
+            component=str(component) if component is not None else None,
         ))
     findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
     conforms = not any(f.severity == "Violation" for f in findings)
