@@ -138,6 +138,7 @@ class TaskRow:
         deadline_text: the row's deadline as printed.
         deadline: the deadline as a date, when it is a month end.
         source_line: the 1-based line where the row starts.
+        deadline_precision: how precise that date is (``month`` for a month end).
     """
 
     title: str
@@ -146,6 +147,7 @@ class TaskRow:
     deadline_text: str | None
     deadline: date | None
     source_line: int
+    deadline_precision: str | None = None
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,8 @@ def _value_filter(component: URIRef, argument: object, shapes: Graph) -> str:
     if component == SH.minLength:
         return f"(isBlank(?value) || STRLEN(STR(?value)) < {int(argument)})"  # type: ignore[call-overload]
     if component == SH.minInclusive:
-        return f"!(?value >= {_term(argument)})"
+        # a value that cannot be compared (a string "1") violates it too, as in SHACL
+        return f"!COALESCE(?value >= {_term(argument)}, false)"
     if component == SH["or"]:
         alternatives = []
         for member in Collection(shapes, argument):  # type: ignore[arg-type]

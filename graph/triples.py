@@ -341,7 +341,7 @@ def task_triples(slug: str, task: TaskRecord, source: URIRef, file: str, ctx: Co
     if task.rows:
         for index, row in enumerate(task.rows, start=1):
             out.update(deadline_triples(node, row.deadline_text, row.deadline,
-                                        PK.deadlineText, PK.deadline))
+                                        PK.deadlineText, PK.deadline, row.deadline_precision))
             if len(task.rows) > 1:
                 row_node = row_iri(slug, task.number, index)
                 out.update({(node, PK.hasRow, row_node), (row_node, RDF.type, PK.TaskRow),

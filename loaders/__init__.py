@@ -143,10 +143,13 @@ def load_file(path: Path, encoding: str = "utf-8") -> SourceRecord:
 def with_precision(task: TaskRecord) -> TaskRecord:
     """The task with its deadline's precision, for loaders that read only the date (a month
     end is precise to the month)."""
+    rows = tuple(dataclasses.replace(row, deadline_precision=parse_deadline(row.deadline_text, row.deadline.year).precision)
+                 if row.deadline is not None and row.deadline_text and row.deadline_precision is None else row
+                 for row in task.rows)
     if task.deadline is None or task.deadline_precision is not None or task.deadline_text is None:
-        return task
+        return dataclasses.replace(task, rows=rows) if rows != task.rows else task
     precision = parse_deadline(task.deadline_text, task.deadline.year).precision
-    return dataclasses.replace(task, deadline_precision=precision)
+    return dataclasses.replace(task, deadline_precision=precision, rows=rows)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -183,8 +183,12 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+#: Web-page words printed after a title (关于…的若干措施政策咨询).
+_TITLE_CHROME = re.compile(r"(?<=[案划点施单见工表纲法则举务排定条])(政策咨询|政策解读|图文解读|全文|原文|正文|附件下载)$")
+
+
 def _is_title_like(text: str) -> bool:
-    plain = simplified(_squash(text))
+    plain = _TITLE_CHROME.sub("", simplified(_squash(text)))
     plain = _PERIOD_TAIL.sub("", plain)
     plain = re.sub(r"[（(][^（()）]*〔\d{4}〕[^（()）]*[)）]$", "", plain)
     if not 6 <= len(plain) <= 90 or "。" in plain or plain.startswith(("为", "根据", "按照", "现将", "经", "《", "(", "（")):
@@ -245,6 +249,8 @@ def read_metadata(lines: Sequence[Line], stop: int) -> Metadata:
                 meta.issued = meta.issued or _date(*dated.groups())
         if _is_title_like(text):
             title = _squash(text)
+            chrome = _TITLE_CHROME.search(simplified(title))
+            title = title[: chrome.start()] if chrome else title
             notice = _notice_plan(title) if simplified(title).endswith("通知") else None
             if notice:
                 meta.notice_title = notice
