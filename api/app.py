@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from plankg import __version__
-from plankg.api.cache import ResponseCacheMiddleware
+from plankg.api.cache import Compression, ConditionalMiddleware, ResponseCacheMiddleware
 from plankg.api.negotiation import negotiate
 from plankg.api.routes import agencies, linked_data, places, plans_tasks
 from plankg.api.routes import sparql as sparql_routes
@@ -53,6 +53,8 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
                                     settings.client_seconds, settings.query_wait)
     app.state.served = Served.open(store, settings, pool, dump)
     app.add_middleware(ResponseCacheMiddleware)
+    app.add_middleware(Compression, minimum_size=1024, compresslevel=6)  # the cache keeps plain bytes
+    app.add_middleware(ConditionalMiddleware)  # outside gzip: the ETag names the encoding
     # outermost: cached answers get the headers too
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes or 3 * settings.max_query_bytes)
     install_web(app, settings.assets_dir, sparql_routes.example_queries)

@@ -10,11 +10,18 @@ can change under the service. Pure ASGI, so a hit never leaves the event loop.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections import OrderedDict
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
-__all__ = ["ResponseCache", "ResponseCacheMiddleware", "request_served", "request_store"]
+from starlette.middleware.gzip import GZipMiddleware
+
+__all__ = ["Compression", "ConditionalMiddleware", "ResponseCache", "ResponseCacheMiddleware", "build_identity", "request_served",
+           "request_store"]
 
 #: paths never cached: streamed files, the SPARQL endpoint (bounded by its own workers), docs
 UNCACHED = ("/dumps/", "/static/", "/assets/", "/sparql", "/docs", "/redoc")
@@ -86,7 +93,7 @@ class ResponseCacheMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        served = scope["plankg.served"] = scope["app"].state.served  # one build for the whole request
+        served = scope.setdefault("plankg.served", scope["app"].state.served)  # one build for the whole request
         cache: ResponseCache | None = served.cache
         generation = getattr(served.store, "generation", None)
         if cache is None or generation is None or scope["method"] != "GET" or scope["path"].startswith(UNCACHED):
@@ -97,15 +104,15 @@ class ResponseCacheMiddleware:
         hit = cache.get(key)
         if hit is not None:
             status, headers, body = hit
-            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.start", "status": status, "headers": list(headers)})
             await send({"type": "http.response.body", "body": body})
             return
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
         async def capture(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
+            if message["type"] == "http.response.start":  # a copy: an outer gzip edits the list in place
+                start.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and start.get("status") == 200:
@@ -113,3 +120,131 @@ class ResponseCacheMiddleware:
             await send(message)
 
         await self.app(scope, receive, capture)
+
+
+#: how long a client or proxy may reuse an answer without asking again (a build never changes;
+#: a rebuild is picked up by revalidation, which the ETag makes a 304 when nothing changed)
+MAX_AGE = 3600
+#: the answers of the running service that are files of their own (their own validators)
+OWN_VALIDATORS = ("/static/", "/assets/")
+#: headers a 304 keeps (RFC 9110 §15.4.5); the security and CORS headers are added outside
+KEPT_ON_304 = {b"etag", b"last-modified", b"cache-control", b"vary", b"content-location", b"expires",
+               b"link", b"content-language"}
+_IDENTITIES: OrderedDict[int, tuple[str, float]] = OrderedDict()
+_IDENTITY_LOCK = threading.Lock()
+
+
+def build_identity(served: Any) -> tuple[str, float]:
+    """The served build's digest and build time (seconds since the epoch): from its dump's size
+    and modification time (a rebuild writes a new file), the same in every process serving it;
+    for a service without a dump, from the store's generation and the time it was first asked."""
+    generation = getattr(served.store, "generation", id(served.store))
+    with _IDENTITY_LOCK:
+        known = _IDENTITIES.get(generation)
+        if known is None:
+            dump = getattr(served, "dump", None)
+            if dump is not None and Path(dump).is_file():
+                stat = Path(dump).stat()
+                seed, built = f"{stat.st_size}:{stat.st_mtime_ns}", float(int(stat.st_mtime))
+            else:
+                seed, built = f"generation:{generation}:{time.time()}", float(int(time.time()))
+            known = _IDENTITIES[generation] = (hashlib.sha256(seed.encode()).hexdigest()[:16], built)
+            while len(_IDENTITIES) > 8:
+                _IDENTITIES.popitem(last=False)
+    return known
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope["headers"] if k == name), "")
+
+
+def _etag(digest: str, scope: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> bytes:
+    """A strong ETag: the build's digest and what selects the representation (host, path, query,
+    media type, encoding, language)."""
+    picked = {k.lower(): v for k, v in headers}
+    parts = [_header(scope, b"host").encode(), scope["path"].encode(), scope["query_string"],
+             picked.get(b"content-type", b""), picked.get(b"content-encoding", b""),
+             picked.get(b"content-language", b"")]
+    representation = hashlib.sha256(b"\x00".join(parts)).hexdigest()[:16]
+    return f'"{digest}-{representation}"'.encode()
+
+
+def _not_modified(scope: dict[str, Any], etag: bytes, built: float) -> bool:
+    """Whether the client's validators still hold (If-None-Match first, RFC 9110 §13.2.2)."""
+    match = _header(scope, b"if-none-match")
+    if match:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return "*" in tags or etag.decode() in tags
+    since = _header(scope, b"if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since).timestamp() >= built
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+class ConditionalMiddleware:
+    """ASGI middleware for HTTP caching: ``HEAD`` wherever ``GET`` is (the GET answer without
+    its body), and on every GET/HEAD answer a strong ETag (the build's digest and the
+    representation), Last-Modified (the build time) and a public Cache-Control; a request whose
+    ``If-None-Match`` / ``If-Modified-Since`` still holds gets 304 without the body. Files of
+    their own (``/static``, ``/assets``) keep their validators."""
+
+    def __init__(self, app: Any, max_age: int = MAX_AGE) -> None:
+        self.app = app
+        self.cache_control = f"public, max-age={max_age}".encode()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        served = scope.setdefault("plankg.served", scope["app"].state.served)
+        digest, built = build_identity(served)
+        state = {"skip": False}
+
+        async def answer(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = self._start(scope, message, digest, built)
+                state["skip"] = head or message["status"] == 304
+            elif message["type"] == "http.response.body" and state["skip"]:
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, answer)
+
+    def _start(self, scope: dict[str, Any], message: dict[str, Any], digest: str, built: float) -> dict[str, Any]:
+        """The response start with the caching headers; a 304 start when the validators hold."""
+        status = message["status"]
+        headers = list(message.get("headers", []))
+        names = {k.lower() for k, _ in headers}
+        own = scope["path"].startswith(OWN_VALIDATORS)
+        if status == 200 and not own:
+            headers = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"last-modified")]
+            etag = _etag(digest, scope, headers)
+            headers += [(b"etag", etag), (b"last-modified", formatdate(built, usegmt=True).encode())]
+            if _not_modified(scope, etag, built):
+                status = 304
+                headers = [(k, v) for k, v in headers if k.lower() in KEPT_ON_304]
+        if b"cache-control" not in names:
+            cacheable = status in (200, 304, 404)
+            headers.append((b"cache-control", self.cache_control if cacheable else b"no-store"))
+        return {**message, "status": status, "headers": headers}
+
+
+class Compression(GZipMiddleware):
+    """gzip for answers of 1 KiB and more (starlette's), except the SPARQL endpoint's, whose
+    headers belong to its own module."""
+
+    UNCOMPRESSED = ("/sparql",)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] in self.UNCOMPRESSED:
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

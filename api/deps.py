@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 from rdflib import Namespace
 
 from plankg.api.cache import request_served
+from plankg.api.negotiation import FORMAT_PATTERN
 from plankg.api.served import Served
 from plankg.api.settings import Settings
 
-__all__ = ["ID", "BaseDep", "IdPath", "PoolDep", "ServedDep", "SettingsDep", "StoreDep", "get_served"]
+__all__ = ["ID", "BaseDep", "FormatQuery", "IdPath", "PoolDep", "ServedDep", "SettingsDep", "StoreDep", "get_served"]
 
 #: the form of a plan, agency, district or indicator id in a path
 ID = r"^[a-z0-9][a-z0-9-]*$"
 IdPath = Annotated[str, PathParam(pattern=ID, max_length=80)]
+#: ``?format=csv`` on the table routes (a link a browser can follow); ``json`` the default
+FormatQuery = Annotated[str | None, Query(pattern=FORMAT_PATTERN, description="json (default) or csv: "
+                                          "a CSV table, UTF-8 with a byte-order mark; or ask by Accept: text/csv")]
 
 
 def get_served(request: Request) -> Served:

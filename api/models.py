@@ -8,16 +8,19 @@ carry one list per predicate, named by the predicate's local name.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AgencyDetail",
     "AgencyHit",
     "AgencyTask",
-    "DatasetDescription",
+    "DatasetDocument",
     "DistrictDetail",
     "ExampleQuery",
     "IndicatorDetail",
+    "JsonLdDocument",
     "LineageLink",
     "NameStatement",
     "PlanDetail",
@@ -212,19 +215,25 @@ class SearchHit(BaseModel):
     score: int
 
 
-class DatasetDescription(BaseModel):
-    """The VoID and DCAT description of the dataset (JSON-LD)."""
+class DatasetDocument(BaseModel):
+    """The VoID and DCAT description as compact JSON-LD: the dataset node at the top (its
+    distributions, endpoint, publisher and subsets embedded); every value an IRI where the
+    RDF states an IRI."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    context: dict[str, Any] = Field(alias="@context")
+    id: str = Field(alias="@id")
+    type: list[str] = Field(alias="@type")
+    triples: int = Field(alias="void:triples")
+    license: str
+
+
+class JsonLdDocument(BaseModel):
+    """An RDF document as compact JSON-LD: the context (inline; also at ``/context.jsonld``) and
+    one node per subject."""
 
     model_config = ConfigDict(populate_by_name=True)
 
-    context: dict[str, str] = Field(alias="@context")
-    id: str = Field(alias="@id")
-    type: list[str] = Field(alias="@type")
-    title: str = Field(alias="dcterms:title")
-    triples: int = Field(alias="void:triples")
-    sparqlEndpoint: str = Field(alias="void:sparqlEndpoint")
-    dataDump: str = Field(alias="void:dataDump")
-    uriSpace: str = Field(alias="void:uriSpace")
-    license: str = Field(alias="dcterms:license")
-    subset: list[str] = Field(alias="void:subset")
-    exampleResource: list[str] = Field(alias="void:exampleResource")
+    context: dict[str, Any] = Field(alias="@context")
+    graph: list[dict[str, Any]] = Field(alias="@graph")

@@ -31,7 +31,7 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.responses import Response
 
-__all__ = ["CSP", "CSP_DOCS", "ClientLimits", "HeldResponse", "SecurityMiddleware", "client_key"]
+__all__ = ["CORS", "CSP", "CSP_DOCS", "ClientLimits", "HeldResponse", "SecurityMiddleware", "client_key"]
 
 #: the pages and the editor: scripts, styles, images and fonts from this host only
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
@@ -41,6 +41,15 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: search in a blob: worker; still no script from anywhere but this host, and none inline
 CSP_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
     "worker-src 'self'", "worker-src 'self' blob:")
+#: CORS (the Fetch standard): every answer may be read by a page of any origin (the service is
+#: read-only and uses no cookies); a preflight ``OPTIONS`` is answered 204 here, before the app
+CORS = [(b"access-control-allow-origin", b"*"),
+        (b"access-control-expose-headers",
+         b"ETag, Last-Modified, Link, Content-Disposition, Content-Language, X-Result-Rows, X-Result-Truncated, "
+         b"Retry-After")]
+#: the methods a cross-origin page may use: reads everywhere, and POST of a query to /sparql
+READ_METHODS, SPARQL_METHODS = b"GET, HEAD, OPTIONS", b"GET, HEAD, POST, OPTIONS"
+PREFLIGHT_HEADERS = b"Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range"
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
            (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
 
@@ -261,11 +270,14 @@ class SecurityMiddleware:
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(b"content-security-policy", policy), *HEADERS]
+                extra = [(b"content-security-policy", policy), *HEADERS, *CORS]
                 message = {**message, "headers": [*message.get("headers", []),
                                                   *(h for h in extra if h[0] not in names)]}
             await send(message)
 
+        if scope["method"] == "OPTIONS":
+            await self._preflight(scope, send_with_headers)
+            return
         length = next((value for name, value in scope["headers"] if name == b"content-length"), None)
         if length is not None:
             try:
@@ -280,3 +292,16 @@ class SecurityMiddleware:
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    async def _preflight(scope: dict[str, Any], send: Any) -> None:
+        """``OPTIONS`` (a CORS preflight or a plain one): 204 with the methods the path allows and
+        the request headers a page may send; the answer may be reused for a day."""
+        methods = SPARQL_METHODS if scope.get("path") == "/sparql" else READ_METHODS
+        asked = next((v for k, v in scope["headers"] if k == b"access-control-request-headers"), b"")
+        allowed = asked if asked and len(asked) < 1000 else PREFLIGHT_HEADERS
+        await send({"type": "http.response.start", "status": 204, "headers": [
+            (b"allow", methods), (b"access-control-allow-methods", methods),
+            (b"access-control-allow-headers", allowed), (b"access-control-max-age", b"86400"),
+            (b"vary", b"Access-Control-Request-Headers")]})
+        await send({"type": "http.response.body", "body": b""})

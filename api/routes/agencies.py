@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
 
-from plankg.api.deps import BaseDep, IdPath, StoreDep
+from plankg.api.deps import BaseDep, FormatQuery, IdPath, StoreDep
 from plankg.api.models import AgencyDetail, AgencyHit
+from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
 from plankg.graph.analysis import Responsibility, find_agencies, responsibilities
 from plankg.graph.lookup import select, values
 from plankg.graph.namespace import agency_iri
@@ -34,10 +35,14 @@ def _counts(tasks: list[Responsibility]) -> dict[str, dict[str, int]]:
     return counts
 
 
-@router.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility list",
-            response_model=AgencyDetail, responses={404: {"description": "unknown agency"}})
-def agency(store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None = None, role: str | None = None,
-           year: int | None = None) -> JSONResponse:
+TASK_COLUMNS = ["task", "plan", "number", "title", "role", "via", "namedAs", "deadline"]
+
+
+@router.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility "
+            "list; the list alone as CSV by Accept: text/csv or ?format=csv",
+            response_model=AgencyDetail, responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown agency"}})
+def agency(request: Request, store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None = None,
+           role: str | None = None, year: int | None = None, format: FormatQuery = None) -> Response:
     iri = str(agency_iri(agency_id, base))
     node = ox.NamedNode(iri)
     names = select(store, "agency_names", a=node)
@@ -46,6 +51,11 @@ def agency(store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None =
     tasks = [t for t in responsibilities(store, iri)
              if (not plan or t.plan == plan) and (not role or t.role == role)
              and (not year or str(year) in (t.deadline or "") or str(year) in t.plan)]
+
+    rows = [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
+             "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks]
+    if wants_csv(request.headers.get("accept"), format):
+        return csv_response(rows, TASK_COLUMNS, f"{agency_id}-tasks.csv")
 
     def name(suffix: str) -> str | None:
         return next((r["v"] for r in names if r["p"].endswith(suffix)), None)
@@ -59,6 +69,5 @@ def agency(store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None =
         "successors": [x.rsplit("/", 1)[-1] for x in values(store, "agency_successors", a=node)],
         "groups": [x.rsplit("/", 1)[-1] for x in values(store, "agency_groups", a=node)],
         "counts": _counts(tasks),
-        "tasks": [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
-                   "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks],
-    })
+        "tasks": rows,
+    }, headers={"Vary": "Accept"})

@@ -3,22 +3,24 @@ build as N-Quads, Turtle and JSON-LD, and the dataset's VoID description."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from html import escape
 from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 
+from plankg.api.dataset import CONTEXT, DESCRIPTION_TYPES, dataset_description, serialize
 from plankg.api.deps import BaseDep, ServedDep, SettingsDep, StoreDep
-from plankg.api.models import DatasetDescription
+from plankg.api.models import DatasetDocument
 from plankg.api.negotiation import GRAPH_TYPES, negotiate
 from plankg.api.served import Served
 from plankg.api.sparql.workers import FORMATS
 from plankg.api.web.pages import render_resource_page, render_statements
-from plankg.graph.lookup import values
 from plankg.graph.resources import vendored_sources
 from plankg.graph.store import named_query
 
@@ -65,10 +67,16 @@ def resource(request: Request, store: StoreDep, base: BaseDep, settings: Setting
 @router.get("/dumps/plankg.nq", summary="The whole build as N-Quads", response_class=FileResponse,
             responses={200: {"content": {"application/n-quads": {"schema": {"type": "string"}}}},
                        404: {"description": "no dump"}})
-def dump_nq(served: ServedDep) -> FileResponse:
+def dump_nq(request: Request, served: ServedDep) -> Response:
     if served.dump is None:
         raise HTTPException(404, "no dump")
-    return FileResponse(served.dump, media_type="application/n-quads", filename="plankg.nq")
+    disposition = {"Content-Disposition": 'attachment; filename="plankg.nq"', "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):  # compressed once per build, then kept
+        if "nq.gz" not in served.dumps:
+            served.dumps["nq.gz"] = gzip.compress(served.dump.read_bytes(), compresslevel=6, mtime=0)
+        return Response(served.dumps["nq.gz"], media_type="application/n-quads",
+                        headers={**disposition, "Content-Encoding": "gzip"})
+    return FileResponse(served.dump, media_type="application/n-quads", headers=disposition)
 
 
 @router.get("/dumps/plankg.ttl", summary="The merged graph as Turtle",
@@ -83,20 +91,32 @@ def dump_jsonld(served: ServedDep) -> Response:
     return Response(merged_dump(served, "jsonld"), media_type=FORMATS["jsonld"])
 
 
-@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset", response_model=DatasetDescription)
-def void(served: ServedDep, base: BaseDep) -> JSONResponse:
-    total = values(served.store, "triple_count")[0]
-    return JSONResponse({
-        "@context": {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-                     "dcterms": "http://purl.org/dc/terms/"},
-        "@id": str(base["dataset"]), "@type": ["void:Dataset", "dcat:Dataset"],
-        "dcterms:title": "plankg: Shenzhen business-environment plans", "void:triples": int(total),
-        "void:sparqlEndpoint": "/sparql",
-        "void:dataDump": "/dumps/plankg.nq", "void:uriSpace": str(base),
-        "dcterms:license": "https://creativecommons.org/publicdomain/zero/1.0/",
-        "void:subset": sorted(served.graphs),
-        "void:exampleResource": [str(base["plan/sz-market-2024"]), str(base["agency/sz-amr"])],
-    })
+DESCRIPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the description in the format asked for (compact JSON-LD by default)",
+          "content": {m: {"schema": {"type": "object"} if "json" in m else {"type": "string"}}
+                      for m in DESCRIPTION_TYPES.values()}},
+    406: {"description": "no acceptable format (Turtle, JSON-LD, N-Triples, RDF/XML)"}}
+
+
+@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset (JSON-LD, Turtle, N-Triples, "
+            "RDF/XML by Accept; ?format= jsonld, turtle, ntriples, rdfxml)", response_model=DatasetDocument,
+            responses=DESCRIPTION_RESPONSES)
+def void(request: Request, served: ServedDep, base: BaseDep,
+         format: Annotated[str | None, Query(pattern="^(turtle|jsonld|ntriples|rdfxml)$")] = None) -> Response:
+    fmt = format or negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
+    if fmt is None:
+        raise HTTPException(406, "Turtle, JSON-LD, N-Triples or RDF/XML", headers={"Vary": "Accept"})
+    size = served.dump.stat().st_size if served.dump is not None and served.dump.is_file() else None
+    triples = dataset_description(served.store, str(base), str(request.base_url), size)
+    return Response(serialize(triples, fmt, root=str(base["dataset"])), media_type=DESCRIPTION_TYPES[fmt],
+                    headers={"Vary": "Accept"})
+
+
+@router.get("/context.jsonld", summary="The JSON-LD context of every JSON-LD document of this service",
+            responses={200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}}})
+def context() -> Response:
+    return Response(json.dumps({"@context": CONTEXT}, ensure_ascii=False, indent=1),
+                    media_type="application/ld+json")
 
 
 def merged_dump(served: Served, fmt: str) -> bytes:

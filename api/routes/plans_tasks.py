@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 
-from plankg.api.deps import ID, BaseDep, IdPath, StoreDep
+from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
 from plankg.api.models import (
     IndicatorDetail,
     LineageLink,
@@ -21,6 +21,7 @@ from plankg.api.models import (
     TaskDetail,
     TaskLineage,
 )
+from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
 from plankg.graph.analysis import measure_lineage
 from plankg.graph.lookup import by_local_name, select, values
 from plankg.graph.namespace import indicator_iri, plan_iri, task_iri
@@ -47,14 +48,19 @@ def plan(store: StoreDep, base: BaseDep, plan_id: IdPath) -> dict[str, Any]:
     return {"iri": node.value, **by_local_name(facts), "tasks": int(values(store, "plan_task_count", plan=node)[0])}
 
 
-@router.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged", response_model=PlanTasks,
-            responses={404: {"description": "unknown plan"}})
-def plan_tasks(store: StoreDep, base: BaseDep, plan_id: IdPath, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+@router.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged (JSON), or all of them as CSV "
+            "(Accept: text/csv or ?format=csv; a limit given pages the CSV too)", response_model=PlanTasks,
+            responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown plan"}})
+def plan_tasks(request: Request, store: StoreDep, base: BaseDep, plan_id: IdPath,
+               limit: Annotated[int | None, Query(ge=1, le=500, description="tasks a page (JSON: 100 if not given)")] = None,
+               offset: Annotated[int, Query(ge=0)] = 0, format: FormatQuery = None) -> Any:
     rows = select(store, "plan_tasks", plan=ox.NamedNode(plan_iri(plan_id, base)))
     if not rows:
         raise HTTPException(404, f"no plan {plan_id!r}")
-    return {"plan": plan_id, "total": len(rows), "tasks": rows[offset: offset + limit]}
+    if wants_csv(request.headers.get("accept"), format):
+        return csv_response(rows[offset: offset + limit] if limit else rows[offset:], ["task", "number", "title"],
+                            f"{plan_id}-tasks.csv")
+    return {"plan": plan_id, "total": len(rows), "tasks": rows[offset: offset + (limit or 100)]}
 
 
 @router.get("/tasks/{plan_id}/{number}", summary="A task with its units, targets, links and provenance",
@@ -103,8 +109,12 @@ def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge
             and (indicator_node is None or r["indicator"] == indicator_node)]
 
 
-@router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked",
-            response_model=list[SearchHit])
-def search(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
-           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[dict[str, Any]]:
-    return [{"task": hit["task"], "title": hit["title"], "score": hit["score"]} for hit in search_tasks(store, q, limit)]
+@router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked; "
+            "CSV by Accept: text/csv or ?format=csv", response_model=list[SearchHit],
+            responses={200: {"content": CSV_CONTENT}})
+def search(request: Request, store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
+           limit: Annotated[int, Query(ge=1, le=100)] = 20, format: FormatQuery = None) -> Any:
+    hits = [{"task": hit["task"], "title": hit["title"], "score": hit["score"]} for hit in search_tasks(store, q, limit)]
+    if wants_csv(request.headers.get("accept"), format):
+        return csv_response(hits, ["task", "title", "score"], "search.csv")
+    return hits
