@@ -111,6 +111,14 @@ class GraphStore:
         store.bulk_extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in merged)
         return cls(store)
 
+    @classmethod
+    def open(cls, path: Path) -> GraphStore:
+        """A build's store: an on-disk pyoxigraph store (a folder) opened read-only, or a
+        ``plankg.nq`` loaded into memory."""
+        if path.is_dir():
+            return cls(ox.Store.read_only(str(path)))
+        return cls.from_nquads(path)
+
     def __len__(self) -> int:
         return len(self.store)
 

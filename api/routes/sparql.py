@@ -65,7 +65,8 @@ def _run(request: Request, pool: Any, query: str, default_graphs: list[str], nam
         raise HTTPException(413, f"the query is larger than {settings.max_query_bytes} bytes")
     accept = request.headers.get("accept")
     job = QueryRequest(query, negotiate(accept, RESULT_TYPES), negotiate(accept, GRAPH_TYPES),
-                       tuple(sorted(graphs)), tuple(default_graphs), tuple(named_graphs), settings.max_query_bytes)
+                       graphs, tuple(default_graphs), tuple(named_graphs), settings.max_query_bytes,
+                       settings.base_iri)
     limits: ClientLimits = request.app.state.limits
     key = client_key(request.scope)
     try:
@@ -113,6 +114,8 @@ async def _limited(request: Request, pool: Any, query: str | None, defaults: lis
 async def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
                      default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
                      named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
+    if "update" in request.query_params:
+        raise HTTPException(400, "updates are not allowed")
     if query is not None and len(query) != 1:
         raise HTTPException(400, "give exactly one query")
     return await _limited(request, pool, query[0] if query else None, default_graph_uri, named_graph_uri)

@@ -1,31 +1,49 @@
 """A remote SPARQL 1.1 endpoint as the store: the same ``select``/``query`` as the embedded
-:class:`~plankg.graph.store.GraphStore`, through SPARQLWrapper with explicit timeouts.
+:class:`~plankg.graph.store.GraphStore`, through SPARQLWrapper with explicit timeouts, and
+:func:`publish_build`, which loads a build into such a store (Oxigraph, Virtuoso, any store
+with the Graph Store Protocol and SPARQL 1.1 Update on named graphs).
 
-The remote store must hold the build as :func:`publish_files` prepares it: every named graph,
-and their merge in the default graph (so a triple two sources state is seen once, as with the
-embedded store). Values are bound with :func:`~plankg.graph.store.bind_values` (pyoxigraph
-terms, escaped by the library), never pasted into the text.
+:func:`publish_build` stores every named graph of the build and their merge as the named graph
+:data:`MERGED` (a triple two sources state is there once). The default graph is left alone: on
+Virtuoso it is the union of every graph (there is no plain default graph to move into: ``SP031
+MOVE...DEFAULT``), so a query of the default graph there would count every statement twice.
+:class:`RemoteStore` therefore names its dataset with the protocol's ``default-graph-uri``
+(:data:`MERGED`) and ``named-graph-uri`` (the build's graphs) on every request, when the store
+holds :data:`MERGED`; a store loaded the older way (the merge in its plain default graph, as
+``oxigraph load`` of ``merged.nt`` does) is queried as it is. Values are bound with
+:func:`~plankg.graph.store.bind_values` (pyoxigraph terms, escaped by the library), never pasted
+into the text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.api.sparql.workers import FORMATS, QueryPool, QueryRequest, QueryResult
+from plankg.api.sparql.workers import QueryRequest, prepare
+from plankg.api.sparql.writers import FORMATS, QueryResult, write_ask, write_graph, write_select
 from plankg.graph.errors import QueryFailed, StoreTimeout, StoreUnavailable
 from plankg.graph.store import PREFIXES, QueryTable, bind_values
 
-__all__ = ["RemotePool", "RemoteStore", "merged_ntriples", "publish_build"]
+__all__ = ["GRAPH_PREFIX", "MERGED", "PublishError", "RemotePool", "RemoteStore", "merged_ntriples", "publish_build"]
 
+#: the build's graphs are named under this IRI
+GRAPH_PREFIX = "https://w3id.org/plankg/id/graph/"
+#: the named graph holding the merge of the build's graphs on a remote store
+MERGED = f"{GRAPH_PREFIX}merged"
+#: the suffix of a graph being loaded, before the swap
+STAGING = "--staging"
 
 _COMMENT_LINES = re.compile(r"^\s*#.*$\n?", re.MULTILINE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def merged_ntriples(nquads: Path, target: Path) -> Path:
@@ -55,13 +73,44 @@ class RemoteStore:
     Args:
         endpoint: the query endpoint URL.
         timeout: connect-and-read timeout of one request, in seconds.
+        dataset: the protocol's ``(default-graph-uri, named-graph-uri)`` for every request;
+            None: detect it on first use (see the module's doc), again every ``refresh`` seconds.
     """
 
-    def __init__(self, endpoint: str, timeout: float = 10.0) -> None:
+    def __init__(self, endpoint: str, timeout: float = 10.0,
+                 dataset: tuple[Sequence[str], Sequence[str]] | None = None, refresh: float = 60.0) -> None:
         self.endpoint = endpoint
         self.timeout = timeout
+        self.refresh = refresh
+        self._dataset = (tuple(dataset[0]), tuple(dataset[1])) if dataset is not None else None
+        self._fixed = dataset is not None
+        self._detected_at = 0.0
+        self._lock = threading.Lock()
 
-    def _request(self, sparql: str, accept: str) -> bytes:
+    def dataset(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The ``(default-graph-uri, named-graph-uri)`` every request names (both empty: the
+        store's own default dataset). With :data:`MERGED` in the store: MERGED and the build's
+        other graphs."""
+        with self._lock:
+            if self._fixed or (self._dataset is not None and time.monotonic() - self._detected_at < self.refresh):
+                assert self._dataset is not None
+                return self._dataset
+        document = json.loads(self._post(_GRAPHS, "application/sparql-results+json", (), ()))
+        graphs = {b["g"]["value"] for b in document["results"]["bindings"] if "g" in b}
+        ours = sorted(g for g in graphs if g.startswith(GRAPH_PREFIX) and g != MERGED and not g.endswith(STAGING))
+        found: tuple[tuple[str, ...], tuple[str, ...]] = ((MERGED,), tuple(ours)) if MERGED in graphs else ((), ())
+        with self._lock:
+            self._dataset, self._detected_at = found, time.monotonic()
+        return found
+
+    def _request(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
+                 named_graphs: Sequence[str] = ()) -> bytes:
+        """POST a query (the usual prefixes declared) in the store's dataset, or in the one given."""
+        if not default_graphs and not named_graphs:
+            default_graphs, named_graphs = self.dataset()
+        return self._post(_PROLOGUE + sparql, accept, default_graphs, named_graphs)
+
+    def _post(self, sparql: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> bytes:
         import socket
         import urllib.error
 
@@ -73,7 +122,11 @@ class RemoteStore:
         wrapper.setTimeout(int(max(1, self.timeout)))
         wrapper.setOnlyConneg(True)
         wrapper.addCustomHttpHeader("Accept", accept)
-        wrapper.setQuery(_PROLOGUE + sparql)
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
+            wrapper.addNamedGraph(graph)
+        wrapper.setQuery(sparql)
         try:
             response = wrapper.query().response
             body: bytes = response.read()
@@ -114,111 +167,180 @@ class RemoteStore:
         return QueryTable(variables, rows)
 
 
+class _Row:
+    """A SPARQL JSON binding read as a pyoxigraph solution (``row[variable]``, None if unbound)."""
+
+    __slots__ = ("binding",)
+
+    def __init__(self, binding: dict[str, dict[str, str]]) -> None:
+        self.binding = binding
+
+    def __getitem__(self, variable: str) -> Any:
+        term = self.binding.get(variable)
+        return None if term is None else _term(term)
+
+
 class RemotePool:
-    """The public endpoint's queries, checked by the guard in local check-only worker
-    processes (time-bounded like the embedded pool's), then forwarded as normalized text to the
-    remote store (which enforces its own timeout); results are capped at ``max_rows`` rows and
-    ``max_bytes`` bytes like the embedded workers'.
+    """The public endpoint's queries over a remote store: checked by the guard in the calling
+    thread (linear, cached, as for the embedded pool), forwarded as normalized text in the
+    store's dataset (or the protocol's, when the client names one), and written by the same
+    writers as the embedded workers' (CSV with its byte-order mark and safe cells), within
+    ``max_rows`` rows and ``max_bytes`` bytes. The remote store enforces its own timeout.
 
     Args:
         store: the remote store.
         max_rows: the most rows a result carries.
-        checker: the check-only pool (default: two workers, started on the first query).
+        checker: unused (the check no longer needs worker processes); kept for callers.
         max_bytes: the largest answer accepted from the remote store (then 502).
     """
 
-    def __init__(self, store: RemoteStore, max_rows: int = 10_000, checker: QueryPool | None = None,
+    def __init__(self, store: RemoteStore, max_rows: int = 10_000, checker: Any = None,
                  max_bytes: int = 16 * 1024 * 1024) -> None:
-        import threading
-
         self.store = store
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self.checker = checker
-        self._lock = threading.Lock()
-
-    def _checker(self) -> QueryPool:
-        with self._lock:
-            if self.checker is None:
-                self.checker = QueryPool(None, size=2, timeout=self.store.timeout, max_rows=self.max_rows)
-            return self.checker
 
     def run(self, request: QueryRequest) -> QueryResult:
-        """Check a query (in a worker) and forward its normalized text; the answer in the
-        format the check chose."""
-        checked = self._checker().run(request)
-        fmt = next(name for name, media in FORMATS.items() if media == checked.media_type)
-        body = self.store._request(checked.text, checked.media_type)
+        """Check a query and forward its normalized text; the answer in the format chosen."""
+        request, fmt = prepare(request)
+        text = f"BASE <{request.base_iri}>\n{request.text}" if request.base_iri else request.text
+        graph_form = request.form in ("ConstructQuery", "DescribeQuery")
+        accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        body = self.store._request(text, accept, request.default_graphs, request.named_graphs)
         if len(body) > self.max_bytes:
             raise StoreUnavailable(f"the remote store answered more than {self.max_bytes} bytes")
-        if fmt != "json":
-            return QueryResult(body, checked.media_type, False, 0)
-        document = json.loads(body)
-        if "results" not in document:
-            return QueryResult(body, checked.media_type, False, 1)
-        bindings = document["results"]["bindings"]
-        truncated = len(bindings) > self.max_rows
-        if truncated:
-            document["results"]["bindings"] = bindings[: self.max_rows]
-            document["truncated"] = True
-        return QueryResult(json.dumps(document, ensure_ascii=False).encode("utf-8"), checked.media_type,
-                           truncated, min(len(bindings), self.max_rows), "rows" if truncated else "")
+        try:
+            if graph_form:
+                return write_graph(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), fmt, self.max_rows, self.max_bytes)
+            document = json.loads(body)
+        except (ValueError, SyntaxError) as exc:
+            raise StoreUnavailable("the remote store answered something that is not SPARQL results") from exc
+        if "boolean" in document:
+            return QueryResult(write_ask(bool(document["boolean"]), fmt), FORMATS[fmt], False, 1)
+        variables = list(document["head"]["vars"])
+        rows = (_Row(binding) for binding in document["results"]["bindings"])
+        out, count, limit = write_select(variables, rows, fmt, self.max_rows, self.max_bytes)
+        return QueryResult(out, FORMATS[fmt], bool(limit), count, limit)
 
     def close(self) -> None:
-        """Stop the check workers."""
+        """Nothing to stop (kept for the served build's interface)."""
         if self.checker is not None:
             self.checker.close()
 
 
-def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 60.0) -> list[str]:
-    """Load a build into a remote store through the SPARQL 1.1 Graph Store Protocol, one named
-    graph at a time, into staging graphs; then swap them in with one SPARQL Update request (a
-    single transaction on stores such as Oxigraph), so readers see the old version until the
-    new one is complete. The default graph receives the merge of the named graphs.
+class PublishError(QueryFailed):
+    """A publish failed; ``str()`` carries the store's own error text (for the operator)."""
+
+
+def _http(url: str, data: bytes | None, method: str, headers: dict[str, str], timeout: float,
+          opener: Any) -> bytes:
+    """One HTTP request; a refusal raises PublishError with the store's status and error text."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            body: bytes = response.read()
+            return body
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", errors="replace").strip()
+        detail = " ".join(detail.split())[:600]
+        raise PublishError(f"{exc.code} {exc.reason}: {detail}" if detail else f"{exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise PublishError(f"the store is unreachable: {exc.reason}") from exc
+    except (TimeoutError, OSError) as exc:
+        raise PublishError(f"the store did not answer: {exc}") from exc
+
+
+def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 60.0, query: str | None = None,
+                  graph_param: str = "graph", content_type: str = "application/n-triples",
+                  user: str | None = None, password: str | None = None) -> list[str]:
+    """Load a build into a remote store, named graph by named graph, and swap it in.
+
+    Each of the build's graphs, and their merge (:data:`MERGED`), is PUT by the Graph Store
+    Protocol into a staging graph (``{graph}--staging``); then one SPARQL Update request moves
+    every staging graph onto its name (``MOVE SILENT <g--staging> TO <g>``, named graph to named
+    graph, which Virtuoso accepts as well as Oxigraph) and drops the plankg graphs the new build
+    no longer has. On Oxigraph that request is one transaction; on Virtuoso each operation is
+    applied in turn. Nothing is moved into the default graph (see the module's doc). If any step
+    fails, every staging graph is dropped and the store's own error text is raised.
 
     Args:
         nquads: the build's N-Quads.
-        graph_store: the Graph Store Protocol endpoint (e.g. ``http://host:7878/store``).
-        update: the SPARQL Update endpoint (e.g. ``http://host:7878/update``).
+        graph_store: the Graph Store Protocol endpoint (Oxigraph ``…/store``; Virtuoso
+            ``…/sparql-graph-crud`` or ``…/sparql-graph-crud-auth``).
+        update: the SPARQL Update endpoint (Oxigraph ``…/update``; Virtuoso ``…/sparql`` or
+            ``…/sparql-auth``).
         timeout: the timeout of each request, in seconds.
+        query: the query endpoint, to list the graphs already there (default: none dropped).
+        graph_param: the Graph Store Protocol's graph parameter (``graph``; Virtuoso also reads
+            ``graph-uri``).
+        content_type: the media type the graphs are sent as (``text/turtle`` for Virtuoso).
+        user, password: HTTP (basic or digest) credentials for the store, if it asks.
 
     Returns:
-        The graphs published.
+        The graphs published (the build's, then MERGED).
 
     Raises:
-        QueryFailed: the store refused a request (nothing was swapped in).
+        PublishError: the store refused a request (the message is the store's); no staging
+            graph is left behind and, unless the swap itself failed half-way on a store without
+            transactions, the previous version is untouched.
     """
-    import urllib.error
     import urllib.parse
     import urllib.request
 
+    handlers: list[Any] = []
+    if user:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        for url in {graph_store, update, query or update}:
+            manager.add_password(None, url, user, password or "")
+        handlers = [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+    opener = urllib.request.build_opener(*handlers)
+
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    graphs = sorted({q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)})
-    merged = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+    graphs = sorted(q.value for q in store.named_graphs() if isinstance(q, ox.NamedNode))
+    staging = {graph: f"{graph}{STAGING}" for graph in [*graphs, MERGED]}
 
-    def put(graph: str, triples: list[ox.Triple]) -> None:
+    def put(graph: str, triples: Any) -> None:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        url = f"{graph_store}?{urllib.parse.urlencode({'graph': graph})}"
-        request = urllib.request.Request(url, data=body, method="PUT",
-                                         headers={"Content-Type": "application/n-triples"})
+        url = f"{graph_store}{'&' if '?' in graph_store else '?'}{urllib.parse.urlencode({graph_param: graph})}"
         try:
-            urllib.request.urlopen(request, timeout=timeout).close()
-        except urllib.error.URLError as exc:
-            raise QueryFailed(f"the store refused graph <{graph}>: {exc}") from exc
+            _http(url, body, "PUT", {"Content-Type": content_type}, timeout, opener)
+        except PublishError as exc:
+            raise PublishError(f"the store refused graph <{graph}>: {exc}") from exc
 
-    staging = {graph: f"{graph}--staging" for graph in graphs}
-    for graph in graphs:
-        put(staging[graph], [ox.Triple(q.subject, q.predicate, q.object)
-                             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))])
-    merged_staging = "https://w3id.org/plankg/id/graph/merged--staging"
-    put(merged_staging, merged)
-    swap = ";\n".join([*(f"MOVE SILENT <{staging[g]}> TO <{g}>" for g in graphs),
-                       f"MOVE SILENT <{merged_staging}> TO DEFAULT"])
-    request = urllib.request.Request(update, data=swap.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/sparql-update"})
+    def run_update(operations: list[str]) -> None:
+        body = urllib.parse.urlencode({"update": " ;\n".join(operations)}).encode("utf-8")
+        _http(update, body, "POST", {"Content-Type": "application/x-www-form-urlencoded"}, timeout, opener)
+
+    def existing() -> set[str]:
+        if not query:
+            return set()
+        body = urllib.parse.urlencode({"query": _GRAPHS}).encode("utf-8")
+        answer = _http(query, body, "POST", {"Content-Type": "application/x-www-form-urlencoded",
+                                             "Accept": "application/sparql-results+json"}, timeout, opener)
+        return {b["g"]["value"] for b in json.loads(answer)["results"]["bindings"] if "g" in b}
+
     try:
-        urllib.request.urlopen(request, timeout=timeout).close()
-    except urllib.error.URLError as exc:
-        raise QueryFailed(f"the store refused the swap: {exc}") from exc
-    return graphs
+        before = existing()
+        for graph in graphs:
+            put(staging[graph], (ox.Triple(q.subject, q.predicate, q.object)
+                                 for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+        put(staging[MERGED], sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str))
+        stale = sorted(g for g in before if g.startswith(GRAPH_PREFIX) and g not in staging and g not in graphs
+                       and g != MERGED and not g.endswith(STAGING))
+        try:
+            run_update([*(f"MOVE SILENT <{staging[g]}> TO <{g}>" for g in [*graphs, MERGED]),
+                        *(f"DROP SILENT GRAPH <{g}>" for g in stale)])
+        except PublishError as exc:
+            raise PublishError(f"the store refused the swap: {exc}") from exc
+    except PublishError as exc:
+        try:  # leave no staging copy behind
+            run_update([f"DROP SILENT GRAPH <{g}>" for g in staging.values()])
+        except PublishError as cleanup:
+            raise PublishError(f"{exc}; and the staging graphs could not be dropped: {cleanup}") from exc
+        raise
+    return [*graphs, MERGED]

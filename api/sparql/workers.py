@@ -1,15 +1,16 @@
 """Queries in worker processes that can be killed, and that cannot reach the network: the
 wall-clock budget and the sandbox of the public endpoint.
 
-Neither pyoxigraph nor rdflib can cancel a running query, so each query of the public endpoint
-is *checked and run* in one of a fixed number of worker processes, each holding its own copy of
-the build: the guard (:func:`plankg.api.sparql.guard.check_query`, whose rdflib parse can take
-minutes on a hostile text) runs there too, inside the same budget, one query per process at a
-time (no lock shared between requests). A query that overruns its budget gets its worker killed
-and replaced; the caller gets :class:`QueryTimeout` at once. The number of workers bounds
-concurrent queries; a request that finds none free within ``wait`` seconds gets
-:class:`QueryBusy`. Results are capped at ``max_rows`` rows (or triples) and ``max_bytes``
-bytes, with an explicit truncation flag.
+pyoxigraph cannot cancel a running query, so each query of the public endpoint runs in one of a
+fixed number of worker processes, each opening the build (read-only; the same on-disk store for
+all of them): one query per process at a time. The guard (:func:`plankg.api.sparql.guard.check_query`,
+linear in the query's length and cached per text) runs in the calling thread before a worker is
+taken, with no lock shared between requests; the worker receives the checked, normalized text.
+A query that overruns its budget gets its worker killed and replaced; the caller gets
+:class:`QueryTimeout` at once. The number of workers bounds concurrent queries; a request that
+finds none free within ``wait`` seconds gets :class:`QueryBusy`. Results are capped at
+``max_rows`` rows (or triples) and ``max_bytes`` bytes (:mod:`plankg.api.sparql.writers`), with an
+explicit truncation flag.
 
 Each worker drops the right to open network sockets before it loads anything (a seccomp filter
 on Linux: ``socket()`` of any family but ``AF_UNIX`` fails), so pyoxigraph's built-in
@@ -25,8 +26,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
-import io
-import json
 import logging
 import multiprocessing
 import platform
@@ -52,19 +51,16 @@ logger = logging.getLogger(__name__)
 __all__ = ["FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "QueryBusy", "QueryFailed", "QueryPool", "QueryRequest",
            "QueryResult", "QueryTimeout", "execute", "forbid_network"]
 
-#: Result formats: name → media type.
-FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-RESULT_FORMATS = ("json", "xml", "csv", "tsv")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+from plankg.api.sparql.writers import (  # noqa: E402 - the writers' names are this module's too
+    FORMATS,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    QueryResult,
+    write_ask,
+    write_graph,
+    write_select,
+)
+
 #: the message a client gets when the engine fails a query that passed the guard
 ENGINE_FAILED = "the query could not be evaluated"
 
@@ -80,29 +76,20 @@ class QueryRequest:
         allowed_graphs: the graphs ``FROM``/``FROM NAMED`` may name.
         default_graphs, named_graphs: the protocol's ``default-graph-uri`` / ``named-graph-uri``.
         max_query_bytes: the largest query accepted (413 above).
+        base_iri: the base against which the query's relative IRIs are resolved (None: none).
+        form: set by :func:`prepare` once the text is checked (and normalized): the query's
+            form, so the worker runs it without checking it again.
     """
 
     text: str
     result_format: str | None = "json"
     graph_format: str | None = "turtle"
-    allowed_graphs: tuple[str, ...] = ()
+    allowed_graphs: tuple[str, ...] | frozenset[str] = ()
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_query_bytes: int = 100_000
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A serialized result; ``truncated`` says a cap cut it, ``limit`` which ("rows", "bytes");
-    ``text`` the normalized query (check-only workers); ``seconds`` the worker's time on it."""
-
-    body: bytes
-    media_type: str
-    truncated: bool
-    rows: int
-    limit: str = ""
-    text: str = ""
-    seconds: float = 0.0
+    base_iri: str | None = None
+    form: str = ""
 
 
 def forbid_network() -> bool:
@@ -145,126 +132,9 @@ def forbid_network() -> bool:
         return False
 
 
-def _term_json(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-class _Capped:
-    """Pieces of a body, kept while they fit in ``max_bytes`` (and ``max_rows`` rows)."""
-
-    def __init__(self, max_rows: int, max_bytes: int, reserve: int) -> None:
-        self.max_rows = max_rows
-        self.budget = max_bytes - reserve
-        self.pieces: list[bytes] = []
-        self.size = 0
-        self.limit = ""
-
-    def add(self, piece: bytes) -> bool:
-        """Keep one row; False (and nothing kept) once a cap is reached."""
-        if len(self.pieces) >= self.max_rows:
-            self.limit = "rows"
-            return False
-        if self.size + len(piece) > self.budget:
-            self.limit = "bytes"
-            return False
-        self.pieces.append(piece)
-        self.size += len(piece)
-        return True
-
-
-def _json_row(variables: list[str], row: list[Any]) -> bytes:
-    return json.dumps({v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None},
-                      ensure_ascii=False).encode("utf-8")
-
-
-def _xml_row(variables: list[str], row: list[Any]) -> bytes:
-    out = ["<result>"]
-    for v, t in zip(variables, row, strict=True):
-        if t is None:
-            continue
-        j = _term_json(t)
-        if j["type"] == "uri":
-            inner = f"<uri>{_xml_escape(j['value'])}</uri>"
-        elif j["type"] == "bnode":
-            inner = f"<bnode>{_xml_escape(j['value'])}</bnode>"
-        else:
-            attrs = (f' xml:lang="{j["xml:lang"]}"' if "xml:lang" in j else
-                     f' datatype="{j["datatype"]}"' if "datatype" in j else "")
-            inner = f"<literal{attrs}>{_xml_escape(j['value'])}</literal>"
-        out.append(f'<binding name="{v}">{inner}</binding>')
-    out.append("</result>\n")
-    return "".join(out).encode("utf-8")
-
-
-def _csv_row(values: list[str]) -> bytes:
-    import csv
-
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _select(variables: list[str], solutions: Any, fmt: str, max_rows: int, max_bytes: int) -> tuple[bytes, int, str]:
-    """A SELECT result serialized row by row until ``max_rows`` rows or ``max_bytes`` bytes:
-    the body, the rows kept, and the cap that cut it ("" for none)."""
-    capped = _Capped(max_rows, max_bytes, reserve=512 + 64 * len(variables))
-    for solution in solutions:
-        row = [solution[v] for v in variables]
-        if fmt == "json":
-            piece = _json_row(variables, row)
-        elif fmt == "xml":
-            piece = _xml_row(variables, row)
-        elif fmt == "csv":
-            piece = _csv_row(["" if t is None else t.value for t in row])
-        else:
-            piece = ("\t".join("" if t is None else str(t) for t in row) + "\n").encode("utf-8")
-        if not capped.add(piece):
-            break
-    truncated = bool(capped.limit)
-    if fmt == "json":
-        head = json.dumps({"vars": variables}, ensure_ascii=False)
-        tail = ', "truncated": true}' if truncated else "}"
-        body = (f'{{"head": {head}, "results": {{"bindings": [').encode() + b", ".join(capped.pieces) + \
-            b"]}" + tail.encode()
-    elif fmt == "xml":
-        head = "".join(f'<variable name="{v}"/>' for v in variables)
-        if truncated:
-            head += '<link href="urn:plankg:truncated"/>'
-        body = (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>{head}'
-                "</head>\n<results>\n").encode() + b"".join(capped.pieces) + b"</results>\n</sparql>\n"
-    elif fmt == "csv":
-        body = _csv_row(variables) + b"".join(capped.pieces)
-    else:
-        body = ("\t".join(f"?{v}" for v in variables) + "\n").encode() + b"".join(capped.pieces)
-    return body, len(capped.pieces), capped.limit
-
-
-def _ask(value: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{str(value).lower()}</boolean></sparql>\n").encode()
-    return f"{str(value).lower()}\n".encode()
-
-
 def execute(store: Any, text: str, fmt: str, max_rows: int, default_graphs: tuple[str, ...] = (),
-            named_graphs: tuple[str, ...] = (), max_bytes: int = 16 * 1024 * 1024) -> QueryResult:
+            named_graphs: tuple[str, ...] = (), max_bytes: int = 16 * 1024 * 1024,
+            base_iri: str | None = None) -> QueryResult:
     """Run a checked (normalized) query on a :class:`~plankg.graph.store.GraphStore` and
     serialize it, within ``max_rows`` rows (or triples) and about ``max_bytes`` bytes.
     ``default_graphs``/``named_graphs`` (the protocol's default-graph-uri and named-graph-uri)
@@ -278,58 +148,58 @@ def execute(store: Any, text: str, fmt: str, max_rows: int, default_graphs: tupl
         dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     if named_graphs:
         dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    if base_iri:
+        dataset["base_iri"] = base_iri
     results = store.store.query(text, prefixes=PREFIXES, **dataset)
     if isinstance(results, ox.QueryBoolean):
-        body = _ask(bool(results), fmt if fmt in RESULT_FORMATS else "json")
+        body = write_ask(bool(results), fmt if fmt in RESULT_FORMATS else "json")
         return QueryResult(body, FORMATS.get(fmt, FORMATS["json"]), False, 1)
     if isinstance(results, ox.QuerySolutions):
         variables = [v.value for v in results.variables]
         fmt = fmt if fmt in RESULT_FORMATS else "json"
-        body, rows, limit = _select(variables, results, fmt, max_rows, max_bytes)
+        body, rows, limit = write_select(variables, results, fmt, max_rows, max_bytes)
         return QueryResult(body, FORMATS[fmt], bool(limit), rows, limit)
     fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
-    # N-Triples size per triple; JSON-LD and RDF/XML spell a triple out at most ~3 times longer
-    weight = 1 if fmt in ("turtle", "ntriples") else 3
-    capped = _Capped(max_rows, max_bytes, reserve=1024)
-    triples: list[Any] = []
-    for triple in results:
-        if not capped.add(b"") or capped.size + weight * (len(str(triple)) + 3) > capped.budget:
-            capped.limit = capped.limit or "bytes"
-            break
-        capped.size += weight * (len(str(triple)) + 3)
-        triples.append(triple)
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
-    body = ox.serialize(triples, format=rdf_format) or b""
-    while len(body) > max_bytes and triples:  # the estimate was short: cut in proportion
-        triples = triples[: int(len(triples) * max_bytes / len(body) * 0.9)]
-        capped.limit = "bytes"
-        body = ox.serialize(triples, format=rdf_format) or b""
-    return QueryResult(body, FORMATS[fmt], bool(capped.limit), len(triples), capped.limit)
+    return write_graph(results, fmt, max_rows, max_bytes)
+
+
+def prepare(request: QueryRequest) -> tuple[QueryRequest, str]:
+    """Check a request with the guard (linear in its length, cached per text, no lock) and
+    choose its format: the request with its normalized text and form, and the format's name.
+
+    Raises:
+        QueryRejected: the guard refused the query (QueryTooLarge among them).
+        NoAcceptableFormat: the client accepts no format for it.
+    """
+    from plankg.api.sparql.guard import check_query
+
+    if not request.form:
+        checked = check_query(request.text, request.allowed_graphs, request.max_query_bytes)
+        request = dataclasses.replace(request, text=checked.text, form=checked.form)
+    graph_form = request.form in ("ConstructQuery", "DescribeQuery")
+    fmt = request.graph_format if graph_form else request.result_format
+    if fmt is None:
+        offered = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+        raise NoAcceptableFormat(f"none of {', '.join(FORMATS[f] for f in offered)} is acceptable")
+    return request, fmt
 
 
 def handle(store: Any, request: QueryRequest, max_rows: int, max_bytes: int) -> QueryResult:
-    """Check a request with the guard and, when a store is given, run the normalized text.
-    Without a store the result carries no body, only the checked ``text`` and the media type
-    chosen (a check-only worker, for a remote store).
+    """Check a request with the guard (unless :func:`prepare` did) and run the normalized text
+    on ``store``. Without a store the result carries no body, only the checked ``text`` and the
+    media type chosen.
 
     Raises:
         QueryRejected: the guard refused the query.
         NoAcceptableFormat: the client accepts no format for it.
         QueryFailed: the engine failed it (a generic message; a syntax error is named).
     """
-    from plankg.api.sparql.guard import check_query
-
-    checked = check_query(request.text, request.allowed_graphs, request.max_query_bytes)
-    graph_form = checked.form in ("ConstructQuery", "DescribeQuery")
-    fmt = request.graph_format if graph_form else request.result_format
-    if fmt is None:
-        offered = GRAPH_FORMATS if graph_form else RESULT_FORMATS
-        raise NoAcceptableFormat(f"none of {', '.join(FORMATS[f] for f in offered)} is acceptable")
+    request, fmt = prepare(request)
     if store is None:
-        return QueryResult(b"", FORMATS[fmt], False, 0, "", checked.text)
+        return QueryResult(b"", FORMATS[fmt], False, 0, "", request.text)
     try:
-        result = execute(store, checked.text, fmt, max_rows, request.default_graphs, request.named_graphs, max_bytes)
+        result = execute(store, request.text, fmt, max_rows, request.default_graphs, request.named_graphs,
+                         max_bytes, request.base_iri)
     except SyntaxError as exc:  # the engine's parser: about the text, never the network
         raise QueryFailed(f"the engine cannot parse the query: {str(exc).splitlines()[0][:300]}") from None
     except Exception:
@@ -339,7 +209,7 @@ def handle(store: Any, request: QueryRequest, max_rows: int, max_bytes: int) -> 
 
 def _serve(nquads: str | None, conn: Any) -> None:  # pragma: no cover - runs in a child process
     sandboxed = forbid_network()  # before anything is loaded or any query read
-    # rdflib's parser recurses per triple pattern: give the query thread a large stack
+    # pyoxigraph recurses per operator of an expression (a 10,000-term 1+1+… overflows 8 MiB): a large stack
     threading.stack_size(512 * 1024 * 1024)
     thread = threading.Thread(target=_loop, args=(nquads, conn, sandboxed), name="plankg-query")
     thread.start()
@@ -347,11 +217,9 @@ def _serve(nquads: str | None, conn: Any) -> None:  # pragma: no cover - runs in
 
 
 def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no cover - child process
-    from plankg.api.sparql.guard import check_query
     from plankg.graph.store import GraphStore
 
-    store = GraphStore.from_nquads(Path(nquads)) if nquads else None
-    check_query("ASK {}", ())  # rdflib's grammar built before the first real query
+    store = GraphStore.open(Path(nquads)) if nquads else None
     conn.send(("ready", sandboxed))
     while True:
         message = conn.recv()
@@ -455,6 +323,7 @@ class QueryPool:
             QueryTimeout: the check and run took longer than ``timeout``; the worker was killed.
             QueryFailed: the engine failed the query.
         """
+        request, _ = prepare(request)  # refused here, before a worker is taken
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
