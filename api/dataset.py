@@ -36,6 +36,10 @@ CONTEXT: dict[str, Any] = {**NS, "title": {"@id": "dcterms:title"}, "label": {"@
 DESCRIPTION_TYPES = {"json": "application/json", "jsonld": "application/ld+json", "turtle": "text/turtle",
                      "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
 _RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+#: Turtle's prefixes (``id:`` is left out: local names like ``plan/sz-market-2024`` hold slashes)
+TURTLE_PREFIXES = {k: v for k, v in {**PREFIXES, "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+                                     "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
+                                     "sd": "http://www.w3.org/ns/sparql-service-description#"}.items() if k != "id"}
 _TERMS = {value["@id"]: key for key, value in CONTEXT.items() if isinstance(value, dict)}
 XSD = NS["xsd"]
 
@@ -113,7 +117,7 @@ def serialize(triples: list[Any], fmt: str, root: str | None = None) -> bytes:
         return json.dumps(compact_jsonld(triples, root), ensure_ascii=False, indent=1).encode("utf-8")
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if fmt == "turtle":
-        return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=NS) or b""
+        return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES) or b""
     return ox.serialize(ordered, format=_RDF_FORMATS[fmt]) or b""
 
 

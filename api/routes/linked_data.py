@@ -11,16 +11,28 @@ from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from plankg.api.dataset import CONTEXT, DESCRIPTION_TYPES, dataset_description, serialize
+from plankg.api.dataset import (
+    CONTEXT,
+    DESCRIPTION_TYPES,
+    dataset_description,
+    licence_triples,
+    serialize,
+)
 from plankg.api.deps import BaseDep, ServedDep, SettingsDep, StoreDep
 from plankg.api.models import DatasetDocument
 from plankg.api.negotiation import GRAPH_TYPES, negotiate
 from plankg.api.served import Served
 from plankg.api.sparql.workers import FORMATS
-from plankg.api.web.pages import render_resource_page, render_statements
+from plankg.api.web.pages import (
+    prefers_html,
+    render_resource_page,
+    render_statements,
+    render_vocabulary,
+)
+from plankg.graph.lookup import select
 from plankg.graph.resources import vendored_sources
 from plankg.graph.store import named_query
 
@@ -38,30 +50,68 @@ def _triples(store: Any, name: str, bindings: dict[str, ox.NamedNode] | None = N
     return triples
 
 
-@router.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples, RDF/XML, HTML)",
+#: the formats of a resource document, by Accept or ?format= (application/json is JSON-LD)
+ID_TYPES = {**GRAPH_TYPES, "html": "text/html", "json": "application/json"}
+FORMAT_NAMES = "^(turtle|ntriples|jsonld|rdfxml|html)$"
+
+
+@router.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples, RDF/XML, HTML by "
+            "Accept or ?format=); the document names every resource it links to and its licence",
             responses={200: {"content": {m: {"schema": {"type": "string"}} for m in (*GRAPH_TYPES.values(), "text/html")}},
+                       303: {"description": "the dataset: see its description"},
                        404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
 def resource(request: Request, store: StoreDep, base: BaseDep, settings: SettingsDep, path: str,
-             lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> Response:
+             lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+             format: Annotated[str | None, Query(pattern=FORMAT_NAMES)] = None) -> Response:
+    if path == "dataset":
+        return RedirectResponse("/.well-known/void", status_code=303)
     if not re.fullmatch(r"[A-Za-z0-9_./-]+", path):
         raise HTTPException(404, f"no resource {path!r}")
     iri = ox.NamedNode(base[path])
     triples = _triples(store, "resource_statements", {"r": iri})
     if not triples:
         raise HTTPException(404, f"no resource <{iri.value}>")
-    fmt = negotiate(request.headers.get("accept"), {**GRAPH_TYPES, "html": "text/html"})
+    fmt = format or negotiate(request.headers.get("accept"), ID_TYPES)
     if fmt is None:
-        raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML")
+        raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML", headers={"Vary": "Accept"})
+    links = alternates("/id/" + path)
+    headers = {"Vary": "Accept", "Link": ", ".join(f'<{href}>; rel="alternate"; type="{media}"' for href, media in links)}
     if fmt == "html":
         sources = settings.sources_dir or vendored_sources()
         page = render_resource_page(request, store, str(base), path, lang, sources)
-        if page is not None:
-            return page
-        rows = [(resource_cell(t.subject), resource_cell(t.predicate), resource_cell(t.object))
-                for t in sorted(triples, key=str)]
-        return render_statements(request, iri.value, rows, lang)
-    return Response(ox.serialize(triples, format=RDF_FORMATS[fmt]), media_type=GRAPH_TYPES[fmt],
-                    headers={"Vary": "Accept"})
+        if page is None:
+            rows = [(resource_cell(t.subject), resource_cell(t.predicate), resource_cell(t.object))
+                    for t in sorted(triples, key=str)]
+            page = render_statements(request, iri.value, rows, lang)
+        page.headers.update(headers)
+        return page
+    document = triples + _triples(store, "resource_link_labels", {"r": iri}) + licence_triples(str(base), iri.value)
+    body = serialize(document, fmt if fmt != "json" else "jsonld", root=iri.value)
+    return Response(body, media_type=ID_TYPES[fmt], headers=headers)
+
+
+def alternates(path: str) -> list[tuple[str, str]]:
+    """The other formats of a resource document, as links a browser can follow."""
+    return [(f"{path}?format={name}", media) for name, media in (*GRAPH_TYPES.items(), ("html", "text/html"))]
+
+
+@router.get("/def", summary="The vocabulary (pk: terms, from ontology/plankg.ttl): HTML for browsers, Turtle, "
+            "JSON-LD, N-Triples or RDF/XML by Accept or ?format=; /def#Term names one term",
+            responses={200: {"content": {m: {"schema": {"type": "string"}} for m in (*GRAPH_TYPES.values(), "text/html")}},
+                       406: {"description": "no acceptable format"}})
+def vocabulary(request: Request, store: StoreDep, lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+               format: Annotated[str | None, Query(pattern=FORMAT_NAMES)] = None) -> Response:
+    fmt = format or negotiate(request.headers.get("accept"), ID_TYPES)
+    if fmt is None:
+        raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML", headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept", "Link": ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
+                                                   for href, media in alternates("/def"))}
+    if fmt == "html" or (format is None and prefers_html(request)):
+        page = render_vocabulary(request, select(store, "ontology_terms"), lang)
+        page.headers.update(headers)
+        return page
+    body = serialize(_triples(store, "ontology_triples"), fmt if fmt != "json" else "jsonld")
+    return Response(body, media_type=ID_TYPES[fmt], headers=headers)
 
 
 @router.get("/dumps/plankg.nq", summary="The whole build as N-Quads", response_class=FileResponse,

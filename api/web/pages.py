@@ -31,7 +31,8 @@ from plankg.api.web import views
 from plankg.graph.search import bigrams, search_tasks
 from plankg.graph.store import GraphStore
 
-__all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "render_resource_page"]
+__all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "render_resource_page",
+           "render_vocabulary"]
 
 LANGUAGES = ("zh", "en")
 #: URL prefix → folder inside node_modules (see package.json)
@@ -54,6 +55,7 @@ def templates() -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["local"] = views.local_id
+    env.filters["local_term"] = lambda iri: str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return env
 
 
@@ -183,6 +185,12 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
         data = views.indicator_page(store, iri)
         return None if data is None else render("indicator.html", page, indicator=data)
     return None
+
+
+def render_vocabulary(request: Request, terms: list[dict[str, str]], lang: str) -> HTMLResponse:
+    """The vocabulary page: each term of ``pk:`` with its kind, label and comment, anchored by
+    its local name (``/def#Task``)."""
+    return render("vocabulary.html", Page(request, lang), terms=terms)
 
 
 def render_statements(request: Request, iri: str, rows: list[tuple[Markup, Markup, Markup]], lang: str) -> HTMLResponse:
