@@ -45,7 +45,8 @@ CSP_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").r
 #: read-only and uses no cookies); a preflight ``OPTIONS`` is answered 204 here, before the app
 CORS = [(b"access-control-allow-origin", b"*"),
         (b"access-control-expose-headers",
-         b"ETag, Last-Modified, Link, Content-Disposition, Content-Language, X-Result-Rows, X-Result-Truncated, "
+         b"ETag, Last-Modified, Link, Content-Disposition, Content-Language, X-Total-Count, X-Result-Rows, "
+         b"X-Result-Truncated, "
          b"Retry-After")]
 #: the methods a cross-origin page may use: reads everywhere, and POST of a query to /sparql
 READ_METHODS, SPARQL_METHODS = b"GET, HEAD, OPTIONS", b"GET, HEAD, POST, OPTIONS"

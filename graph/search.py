@@ -13,7 +13,7 @@ from typing import Any
 
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
-__all__ = ["bigrams", "search_tasks", "searchable"]
+__all__ = ["bigrams", "count_tasks", "search_tasks", "searchable"]
 
 
 def _local_id(iri: str) -> str:
@@ -54,7 +54,7 @@ def searchable(store: GraphStore) -> list[dict[str, str]]:
     return rows
 
 
-def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Any]]:
+def search_tasks(store: GraphStore, q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
     """Tasks whose title and text hold every bigram of ``q``, best first.
 
     The score counts bigram occurrences, with a bonus for the whole phrase in the text and
@@ -70,4 +70,10 @@ def search_tasks(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, A
         scored.append((score, row["task"], row["title"], row["text"]))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [{"task": task, "title": title, "text": text, "score": score, "plan": _plan_of(task),
-             "number": int(_local_id(task))} for score, task, title, text in scored[:limit]]
+             "number": int(_local_id(task))} for score, task, title, text in scored[offset: offset + limit]]
+
+
+def count_tasks(store: GraphStore, q: str) -> int:
+    """How many tasks hold every bigram of ``q`` (the true total of :func:`search_tasks`)."""
+    terms = bigrams(q)
+    return sum(1 for row in searchable(store) if all(t in row["title"] + row["text"] for t in terms))

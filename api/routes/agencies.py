@@ -20,11 +20,19 @@ __all__ = ["router"]
 router = APIRouter(tags=["agencies"])
 
 
-@router.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial",
-            response_model=list[AgencyHit])
-def agencies(store: StoreDep, name: Annotated[str, Query(min_length=1, max_length=100)]) -> list[AgencyHit]:
-    return [AgencyHit(id=iri.rsplit("/", 1)[-1], iri=iri, name=label, exact=exact)
-            for iri, label, exact in find_agencies(store, name)]
+@router.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial; without a "
+            "name, every agency in name order, paged (the total in X-Total-Count)", response_model=list[AgencyHit])
+def agencies(store: StoreDep, response: Response,
+             name: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+             limit: Annotated[int, Query(ge=1, le=500)] = 100,
+             offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[AgencyHit]:
+    if name is not None:
+        return [AgencyHit(id=iri.rsplit("/", 1)[-1], iri=iri, name=label, exact=exact)
+                for iri, label, exact in find_agencies(store, name)]
+    rows = select(store, "agency_list")
+    response.headers["X-Total-Count"] = str(len(rows))
+    return [AgencyHit(id=r["agency"].rsplit("/", 1)[-1], iri=r["agency"], name=r["name"], exact=True)
+            for r in rows[offset: offset + limit]]
 
 
 def _counts(tasks: list[Responsibility]) -> dict[str, dict[str, int]]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi import Response as FastAPIResponse
 
 from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
 from plankg.api.models import (
@@ -25,7 +26,7 @@ from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
 from plankg.graph.analysis import measure_lineage
 from plankg.graph.lookup import by_local_name, select, values
 from plankg.graph.namespace import indicator_iri, plan_iri, task_iri
-from plankg.graph.search import search_tasks
+from plankg.graph.search import count_tasks, search_tasks
 
 __all__ = ["router"]
 
@@ -110,11 +111,19 @@ def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge
 
 
 @router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked; "
-            "CSV by Accept: text/csv or ?format=csv", response_model=list[SearchHit],
+            "CSV by Accept: text/csv or ?format=csv; paged by limit and offset, the total of matching tasks in "
+            "X-Total-Count", response_model=list[SearchHit],
             responses={200: {"content": CSV_CONTENT}})
-def search(request: Request, store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
-           limit: Annotated[int, Query(ge=1, le=100)] = 20, format: FormatQuery = None) -> Any:
-    hits = [{"task": hit["task"], "title": hit["title"], "score": hit["score"]} for hit in search_tasks(store, q, limit)]
+def search(request: Request, response: FastAPIResponse, store: StoreDep,
+           q: Annotated[str, Query(min_length=1, max_length=100)],
+           limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+           format: FormatQuery = None) -> Any:
+    hits = [{"task": hit["task"], "title": hit["title"], "score": hit["score"]}
+            for hit in search_tasks(store, q, limit, offset)]
+    total = str(count_tasks(store, q))  # the true total, in a header (the body keeps its shape)
     if wants_csv(request.headers.get("accept"), format):
-        return csv_response(hits, ["task", "title", "score"], "search.csv")
+        answer = csv_response(hits, ["task", "title", "score"], "search.csv")
+        answer.headers["X-Total-Count"] = total
+        return answer
+    response.headers["X-Total-Count"] = total
     return hits
