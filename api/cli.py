@@ -203,6 +203,14 @@ def open_store(nquads: Path, command: str) -> GraphStore | None:
     return GraphStore.from_nquads(nquads)
 
 
+def open_serving_store(nquads: Path) -> GraphStore:
+    """The build as served: its on-disk store beside the build, opened read-only (created once
+    per build, :func:`plankg.graph.store.persistent_store`)."""
+    from plankg.graph.store import GraphStore
+
+    return GraphStore.open(nquads)
+
+
 def run_agency(name: str, nquads: Path, fmt: str) -> int:
     """Print an agency's full responsibility list: own tasks, former names', groups'."""
     from plankg.graph.analysis import find_agencies, responsibilities
@@ -287,10 +295,16 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
         code = run_build(settings.sources_dir, settings.build_dir, settings.encoding)
         if code != EXIT_OK:
             return code
-    store = open_store(nquads, "serve")
-    if store is None:
+    from plankg.graph.errors import WorkerStartError
+
+    try:
+        store = open_serving_store(nquads)
+        app = create_app(store, settings, dump=nquads)
+    except WorkerStartError as exc:
+        print(f"plankg serve: error: {exc}: no SPARQL query worker could start, so the service would answer "
+              f"every query 503; not serving (PLANKG_QUERY_WORKERS={settings.query_workers}; see the log above)",
+              file=sys.stderr)
         return EXIT_ERROR
-    app = create_app(store, settings, dump=nquads)
     from plankg.api.reload import BuildWatcher
 
     watcher = BuildWatcher(app, nquads, settings.reload_interval).start() if settings.reload_interval > 0 else None
@@ -305,21 +319,37 @@ def run_serve(settings: Settings, host: str, port: int) -> int:
 
 
 def run_publish(nquads: Path, endpoint: str, timeout: float, graph_store: str | None = None,
-                update: str | None = None) -> int:
-    """Publish a build to a remote store (Graph Store Protocol, then an atomic swap)."""
-    from plankg.api.sparql.remote import publish_build
-    from plankg.graph.errors import QueryFailed
+                update: str | None = None, query: str | None = None, dialect: str = "oxigraph",
+                user: str | None = None) -> int:
+    """Publish a build to a remote store (Graph Store Protocol into staging graphs, then a swap
+    named graph by named graph); on failure, the store's own error text and exit 2, no staging
+    graph left behind."""
+    import os
+
+    from plankg.api.sparql.remote import PublishError, publish_build
 
     if not nquads.exists():
         print(f"plankg publish: error: {nquads} does not exist (run plankg build)", file=sys.stderr)
         return EXIT_ERROR
     base = endpoint.rstrip("/")
+    if dialect == "virtuoso":
+        auth = "-auth" if user else ""
+        urls = (graph_store or f"{base}/sparql-graph-crud{auth}", update or f"{base}/sparql{auth}",
+                query or f"{base}/sparql")
+        options = {"graph_param": "graph-uri", "content_type": "text/turtle"}
+    else:
+        urls = (graph_store or f"{base}/store", update or f"{base}/update", query or f"{base}/query")
+        options = {}
     try:
-        graphs = publish_build(nquads, graph_store or f"{base}/store", update or f"{base}/update", timeout)
-    except QueryFailed as exc:
-        print(f"plankg publish: error: {exc}; the previous version is untouched", file=sys.stderr)
+        graphs = publish_build(nquads, urls[0], urls[1], timeout, query=urls[2], user=user,
+                               password=os.environ.get("PLANKG_STORE_PASSWORD"), **options)
+    except PublishError as exc:
+        print(f"plankg publish: error: {exc}", file=sys.stderr)
+        print("plankg publish: the staging graphs were dropped; the store still serves the previous version",
+              file=sys.stderr)
         return EXIT_ERROR
-    print(f"published {len(graphs)} named graphs and their merge to {base} (query at {base}/query)")
+    print(f"published {len(graphs) - 1} named graphs and their merge <{graphs[-1]}> to {base} (query at {urls[2]}; "
+          f"plankg serve with PLANKG_SPARQL_ENDPOINT={urls[2]} names them as its dataset)")
     return EXIT_OK
 
 
@@ -409,10 +439,16 @@ def make_parser(settings: Settings) -> argparse.ArgumentParser:
 
     publish = sub.add_parser("publish", help="load the build into a remote store (Graph Store Protocol)")
     publish.add_argument("--endpoint", required=True,
-                         help="the store's base URL; /store (GSP) and /update are used, as on Oxigraph")
+                         help="the store's base URL; Oxigraph: /store (GSP), /update, /query; Virtuoso "
+                              "(--dialect virtuoso): /sparql-graph-crud-auth and /sparql-auth with --user, "
+                              "or /sparql-graph-crud and /sparql where SPARQL may update")
+    publish.add_argument("--dialect", choices=["oxigraph", "virtuoso"], default="oxigraph",
+                         help="the store's URLs and media types (default oxigraph)")
     publish.add_argument("--data", type=Path, default=settings.build_dir / "plankg.nq")
-    publish.add_argument("--graph-store", help="the Graph Store Protocol URL (default: ENDPOINT/store)")
-    publish.add_argument("--update", help="the SPARQL Update URL (default: ENDPOINT/update)")
+    publish.add_argument("--graph-store", help="the Graph Store Protocol URL")
+    publish.add_argument("--update", help="the SPARQL Update URL")
+    publish.add_argument("--query", help="the SPARQL query URL (to drop graphs an older build had)")
+    publish.add_argument("--user", help="HTTP user for the store (password from PLANKG_STORE_PASSWORD)")
     publish.add_argument("--timeout", type=float, default=60.0)
 
     diff = sub.add_parser("diff", help="compare two plans: measures carried over, new, dropped")
@@ -456,7 +492,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if args.command == "agency":
         return run_agency(args.name, args.data, args.format)
     if args.command == "publish":
-        return run_publish(args.data, args.endpoint, args.timeout, args.graph_store, args.update)
+        return run_publish(args.data, args.endpoint, args.timeout, args.graph_store, args.update,
+                           args.query, args.dialect, args.user)
     if args.command == "serve":
         return run_serve(settings, args.host, args.port)
     if args.command == "diff":

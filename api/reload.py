@@ -1,8 +1,8 @@
 """Swap the service to a new build while it runs, atomically.
 
 :class:`BuildWatcher` polls the build's ``plankg.nq`` (``plankg build`` replaces it with one
-rename, so the path always holds a whole build). When the file changes it loads the new build
-into a new store and a new SPARQL worker pool *beside* the old ones, and only then swaps the
+rename, so the path always holds a whole build). When the file changes it opens the new build's
+on-disk store (:func:`~plankg.graph.store.persistent_store`, made once per build) as a new store and a new SPARQL worker pool *beside* the old ones, and only then swaps the
 served build (:class:`~plankg.api.served.Served`) in one assignment; a request reads it once, so
 it sees the old graph or the new one, never a mix. The old pool is closed after a grace period longer than the
 query budget, so queries already running on it finish.
@@ -76,7 +76,7 @@ class BuildWatcher:
         if signature is None or signature == self._seen:
             return False
         # the whole new build, its pool and indexes, before anything changes
-        store = GraphStore.from_nquads(self.nquads)
+        store = GraphStore.open(self.nquads)  # its on-disk store, made once, beside the old one
         served = Served.open(store, self.app.state.settings, dump=self.nquads)
         old: Served = self.app.state.served
         self.app.state.served = served  # the swap (the old build's cached answers go with it)

@@ -3,7 +3,12 @@ SPARQL queries and the web pages (HTML; the target is 100 ms a page), median and
 to an Oxigraph server holding the same build and (if installed) to rdflib-endpoint serving it.
 Prints a table; never fails on a time. Every server is started here on 127.0.0.1 and stopped.
 
-Usage: ``python bench/service.py [--build build] [--requests 200] [--skip-rdflib]``
+``--start N`` instead measures N times, from ``plankg serve`` to its first SPARQL answer, the
+start of the service on the build (the first start of a build also makes its on-disk store) and
+the resident memory of the server and its query workers; ``PLANKG_PERSISTENT_STORE=0`` gives the
+older start that loads the N-Quads in every process.
+
+Usage: ``python bench/service.py [--build build] [--requests 200] [--skip-rdflib] [--start 3]``
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -39,12 +45,61 @@ def sparql(url: str, query: str, count: int) -> dict[str, float]:
                                       "Accept": "application/sparql-results+json"}, body)
 
 
+def _rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children, in MiB (Linux /proc)."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+            with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as children:
+                pids.extend(int(child) for child in children.read().split())
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def start_to_first_answer(build: Path, workers: int = 2) -> tuple[float, float]:
+    """Seconds from spawning ``plankg serve`` to its first 200 on /sparql, and the MiB resident
+    in the server and its workers then."""
+    port = free_port()
+    env = {**os.environ, "PLANKG_BUILD_DIR": str(build.resolve()), "PLANKG_QUERY_WORKERS": str(workers),
+           "PLANKG_RELOAD_INTERVAL": "0"}
+    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("plankg serve exited")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.02)
+        return time.perf_counter() - started, _rss_mib(process.pid)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build", type=Path, default=Path("build"))
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--start", type=int, default=0, help="measure N starts instead")
     args = parser.parse_args(argv)
+    if args.start:
+        for n in range(args.start):
+            seconds, mib = start_to_first_answer(args.build)
+            print(f"start {n + 1}: {seconds:.2f} s to the first SPARQL answer, {mib:.0f} MiB resident "
+                  f"(server + 2 query workers)")
+        return 0
     nquads = (args.build / "plankg.nq").resolve()
     if not nquads.exists():
         subprocess.run([sys.executable, "-m", "plankg.api.cli", "build", "--out", str(args.build), "--quiet"],

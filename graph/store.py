@@ -9,7 +9,11 @@ be shared by threads (pyoxigraph's store is thread-safe for reads).
 from __future__ import annotations
 
 import itertools
+import logging
+import os
 import re
+import shutil
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +23,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query", "rows_as_dicts"]
+__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "rows_as_dicts"]
+
+logger = logging.getLogger(__name__)
+#: the folder beside a build's ``plankg.nq`` that holds its on-disk stores
+STORE_DIR = "store"
+#: on-disk stores kept per build folder (the served one and the one before it, which a
+#: rebuild's grace period may still be reading)
+KEEP_STORES = 2
+_CREATING = threading.Lock()
 
 PREFIXES = {
     "pk": "https://w3id.org/plankg/def#",
@@ -113,11 +125,14 @@ class GraphStore:
 
     @classmethod
     def open(cls, path: Path) -> GraphStore:
-        """A build's store: an on-disk pyoxigraph store (a folder) opened read-only, or a
-        ``plankg.nq`` loaded into memory."""
-        if path.is_dir():
-            return cls(ox.Store.read_only(str(path)))
-        return cls.from_nquads(path)
+        """A build's store, read-only: an on-disk pyoxigraph store (a folder), or for a
+        ``plankg.nq`` its on-disk store beside it (:func:`persistent_store`, created on first
+        use), or, where that cannot be written (or ``PLANKG_PERSISTENT_STORE=0``), the N-Quads
+        loaded into memory."""
+        location = path if path.is_dir() else persistent_store(path)
+        if location is None:
+            return cls.from_nquads(path)
+        return cls(ox.Store.read_only(str(location)))
 
     def __len__(self) -> int:
         return len(self.store)
@@ -145,6 +160,71 @@ class GraphStore:
         variables = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(term_value(row[v]) for v in variables) for row in solutions)
         return QueryTable(variables, rows)
+
+
+def _signature(nquads: Path) -> str:
+    stat = nquads.stat()
+    return f"{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
+
+
+def persistent_store(nquads: Path) -> Path | None:
+    """The on-disk pyoxigraph store of a build: ``store/{size}-{mtime}-{inode}/`` beside its
+    ``plankg.nq``, holding the named graphs and their merge as the default graph, as
+    :meth:`GraphStore.from_nquads` does in memory. Created once per build (loaded into a
+    temporary folder, then renamed into place, so a reader never sees half a store; two
+    processes creating it at once both succeed, one copy is kept), then opened read-only by the
+    server and every query worker in a fraction of a second, their pages shared by the OS.
+    ``plankg build`` still replaces ``plankg.nq`` with one rename and never touches this
+    folder; stores of older builds past the last :data:`KEEP_STORES` are removed.
+
+    Returns:
+        The store's folder, or None where it cannot be written (a read-only build folder) or
+        ``PLANKG_PERSISTENT_STORE=0``.
+
+    Raises:
+        FileNotFoundError: there is no such N-Quads file (build first).
+    """
+    if os.environ.get("PLANKG_PERSISTENT_STORE", "1") == "0":
+        if not nquads.exists():
+            raise FileNotFoundError(nquads)
+        return None
+    folder = nquads.parent / STORE_DIR
+    target = folder / _signature(nquads)
+    if (target / "CURRENT").exists():
+        return target
+    with _CREATING:
+        if (target / "CURRENT").exists():
+            return target
+        temporary = folder / f".loading-{os.getpid()}-{threading.get_ident()}"
+        try:
+            folder.mkdir(exist_ok=True)
+            shutil.rmtree(temporary, ignore_errors=True)
+            store = ox.Store(str(temporary))
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            # the merge: every statement once in the default graph (a set, as in memory)
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                              for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+            store.flush()
+            store.optimize()
+            del store
+            try:
+                temporary.rename(target)
+            except OSError:  # another process made it first
+                shutil.rmtree(temporary, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(temporary, ignore_errors=True)
+            logger.warning("cannot write the on-disk store beside %s (%s); loading it into memory", nquads, exc)
+            return None
+        _prune(folder, keep=target)
+    return target
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the on-disk stores of older builds beyond the newest :data:`KEEP_STORES`."""
+    stores = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in [p for p in stores if p != keep][KEEP_STORES - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def rows_as_dicts(store: Any, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None

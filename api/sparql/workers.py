@@ -267,7 +267,7 @@ class QueryPool:
     check queries, for a remote store).
 
     Args:
-        nquads: the build's N-Quads file (None: check-only workers).
+        nquads: the build's N-Quads file, or its on-disk store (None: check-only workers).
         size: the number of workers (the bound on concurrent queries).
         timeout: the wall-clock budget of one query, check included, in seconds.
         max_rows: the most rows (or triples) a result carries.
@@ -277,7 +277,13 @@ class QueryPool:
 
     def __init__(self, nquads: Path | None, size: int = 2, timeout: float = 10.0,
                  max_rows: int = 10_000, wait: float = 5.0, max_bytes: int = 16 * 1024 * 1024) -> None:
-        self.nquads = str(nquads) if nquads is not None else None
+        # the build's on-disk store, made here once (not by each worker), opened read-only by each
+        location: Path | None = None
+        if nquads is not None:
+            from plankg.graph.store import persistent_store
+
+            location = nquads if nquads.is_dir() else (persistent_store(nquads) or nquads)
+        self.nquads = str(location) if location is not None else None
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_bytes = max_bytes
@@ -288,6 +294,8 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        if nquads is not None and size < 1:
+            raise WorkerStartError(f"{size} query workers: the SPARQL endpoint needs at least one")
         started = sum(self._add() for _ in range(size))
         if size > 0 and started == 0:
             raise WorkerStartError(f"none of the {size} query workers started")
