@@ -110,7 +110,9 @@ def test_editor_example_query_and_csv(page) -> None:
     assert "市商务局" in page.locator(".yasr table").inner_text()
     with page.expect_download() as info:
         page.locator("#csv").click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
+    raw = Path(info.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel opens the Chinese correctly
+    text = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {"agency": "市商务局", "tasks": "3"}.items() <= rows[0].items()
     share = page.locator("#share").get_attribute("href")
@@ -121,8 +123,10 @@ def test_indicator_chart(page) -> None:
     page.goto(page.base + "/id/indicator/hightech-fdi")
     page.wait_for_selector("#indicator-chart[data-rendered=true]")
     rows = page.locator("#trajectory tbody tr")
-    assert rows.nth(0).locator("td").nth(1).inner_text() == "= 3000000000 美元"
-    assert rows.nth(1).locator("td").nth(1).inner_text() == "≥ 4000000000 美元"
+    # the values as the sources print them, the normalised number beside them
+    assert rows.nth(0).locator("td .printed").nth(0).inner_text() == "= 30亿美元"
+    assert rows.nth(1).locator("td .printed").nth(0).inner_text() == "≥ 40亿美元"
+    assert "3,000,000,000" in rows.nth(0).locator("td .normalised").inner_text()
     assert [rows.nth(i).locator("td").first.inner_text() for i in range(2)] == ["2023", "2025"]
 
 
@@ -166,3 +170,55 @@ def test_phone_layout(page) -> None:
     for path in ("/", "/id/agency/sz-amr", "/id/plan/sz-pilot-batch1"):
         page.goto(page.base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_task_page_units_in_printed_order(page) -> None:
+    # 004, line 18: pilot item 2 prints 市市场监管局 first, then 人民银行深圳市中心支行 (both lead),
+    # then 市人力资源保障局 and 市住房建设局
+    page.goto(page.base + "/id/plan/sz-pilot-batch1/task/2")
+    names = page.locator("section[aria-labelledby=h-units] .units a").all_inner_texts()
+    assert names == ["市市场监管局", "人民银行深圳市中心支行", "市人力资源保障局", "市住房建设局"]
+    assert page.locator("section[aria-labelledby=h-units] .units").first.locator(".badge").inner_text() == "牵头"
+
+
+def test_task_page_related_measures_once(page) -> None:
+    # task 7 of the international plan: its annex items 19-21 (2023 task list) carry it out;
+    # each related task appears once, with one relation named in words and its score
+    page.goto(page.base + "/id/plan/sz-intl-2023-2025/task/7")
+    links = page.locator("section[aria-labelledby=h-lineage] ol.related > li")
+    hrefs = [links.nth(i).locator("a").first.get_attribute("href") for i in range(links.count())]
+    assert hrefs and len(hrefs) == len(set(hrefs))
+    annex = links.filter(has=page.locator("a[href='/id/plan/sz-intl-tasks-2023/task/21']"))
+    assert annex.count() == 1
+    assert annex.locator(".badge.relation").inner_text() == "由其落实"
+    assert annex.locator(".score").inner_text() == "0.94"
+    # the plan named by its title, not its slug
+    assert "深圳市优化国际化营商环境任务清单（2023年）" in annex.locator(".plan").inner_text()
+    assert "sz-intl-tasks-2023" not in links.all_inner_texts()[0]
+    # 001, line 61: 2025年高技术产业实际使用外资规模达到40亿美元以上
+    target = page.locator("section[aria-labelledby=h-targets] table tbody tr").first
+    assert target.locator(".printed").inner_text() == "≥ 40亿美元"
+    assert "4000000000" not in target.inner_text()
+
+
+def test_task_page_milestones_taken_up(page) -> None:
+    # market plan 2023-2025 task 20: 2024年实行区域评估结果“一单尽列、免费公开”, taken up by
+    # task 33 of the 2024 market plan
+    page.goto(page.base + "/id/plan/sz-market-2023-2025/task/20")
+    milestones = page.locator("section[aria-labelledby=h-milestones] ol.milestones > li")
+    assert milestones.count() == 2
+    second = milestones.filter(has_text="2024年实行区域评估结果")
+    assert second.locator("a[href='/id/plan/sz-market-2024/task/33']").count() == 1
+    assert "深圳市2024年优化市场化营商环境工作方案" in second.inner_text()
+
+
+def test_plan_page_issuer_and_provenance(page) -> None:
+    page.goto(page.base + "/id/plan/sz-intl-2023-2025")
+    facts = page.locator("dl.facts")
+    assert "深办发〔2023〕12号" in facts.inner_text()
+    assert "2023-08-05" in facts.inner_text()
+    assert "中共深圳市委办公厅" in facts.locator(".publishers").inner_text()
+    assert facts.locator("a[href='/id/jurisdiction/440300']").inner_text() == "深圳市"
+    sources = facts.locator("ul.sources li")
+    assert sources.count() == 2 and "001_560f08f7727a2982.txt" in sources.all_inner_texts()[1]
+    assert facts.locator("a[href^='http://www.sz.gov.cn/']").count() == 1

@@ -9,13 +9,14 @@ value from a user is bound as a pyoxigraph term.
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.graph.analysis import measure_lineage, responsibilities
+from plankg.graph.analysis import responsibilities
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "district_page",
     "indicator_page",
     "plan_page",
+    "printed_value",
     "task_page",
 ]
 
@@ -80,12 +82,14 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
         return None
     sections = {row["section"]: row for row in _rows(store, named_query("page_plan_sections"), node)}
     units = _units_by_task(_rows(store, named_query("page_plan_units"), node))
+    printed = _printed_units(_rows(store, named_query("unit_mentions"), node))
     targets: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in _rows(store, named_query("page_plan_targets"), node):
         targets[row["task"]].append(row)
     tasks: list[dict[str, Any]] = []
     for row in _rows(store, named_query("page_plan_tasks"), node):
         task: dict[str, Any] = {**row, "number": int(row["number"]), "units": units[row["task"]],
+                "printed": printed.get(row["task"], []),
                 "targets": sorted(targets[row["task"]], key=lambda t: t["target"]),
                 "sectionTitle": sections.get(row.get("section", ""), {}).get("title", "")}
         tasks.append(task)
@@ -103,12 +107,154 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
     ordered_sections = sorted(sections.values(), key=lambda s: [int(p) if p.isdigit() else 0
                                                                 for p in s.get("number", "0").split(".")])
     return {"iri": plan_iri, "id": local_id(plan_iri), **facts[0], "found": total, "tasks": tasks,
-            "sections": ordered_sections, "agencies": agencies, "deadlines": deadlines}
+            "sections": ordered_sections, "agencies": agencies, "deadlines": deadlines,
+            **_plan_context(_rows(store, named_query("page_plan_context"), node))}
 
+
+def _plan_context(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """A plan's issuers (``publishers``), jurisdictions (``spatial``) and source documents
+    (``sources``), each once."""
+    out: dict[str, list[dict[str, str]]] = {"publishers": [], "spatial": [], "sources": []}
+    keys = {"publisher": "publishers", "spatial": "spatial", "source": "sources"}
+    for row in rows:
+        entries = out[keys[row["kind"]]]
+        if all(e["node"] != row["node"] for e in entries):
+            entries.append({**row, "id": local_id(row["node"])})
+    return out
+
+
+
+#: named relations between tasks, strongest first: the one a page shows when several hold
+RELATION_RANK = ("sameMeasure", "partOfTask", "carriesOut", "elaborates", "relatedMeasure", "relatedTask",
+                 "candidate")
+_MULTIPLIERS = {"": 1, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "万亿": 10**12}
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万|千|百)?\s*")
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text
+
+
+def printed_value(value: str, unit: str, source_text: str) -> str:
+    """A target's value as the source prints it: the number with 亿 or 万 restored, found in
+    the clause when it is there (so 4000000000 美元 reads 40亿美元 again).
+
+    >>> printed_value("4000000000", "美元", "2025年高技术产业实际使用外资规模达到40亿美元以上")
+    '40亿美元'
+    >>> printed_value("33700", "亩", "完成林分优化提升 0.61 万亩、森林抚育提升 3.37 万亩")
+    '3.37万亩'
+    >>> printed_value("18000000000", "元", "no clause")
+    '180亿元'
+    >>> printed_value("1", "名", "排名位居全国第一")
+    '1名'
+    """
+    try:
+        wanted = Decimal(value)
+    except InvalidOperation:
+        return f"{value}{unit}"
+    for match in _NUMBER.finditer(source_text):
+        number, scale = match.group(1), match.group(2) or ""
+        if Decimal(number) * _MULTIPLIERS[scale] == wanted and source_text[match.end():].startswith(unit):
+            return f"{number}{scale}{unit}"
+    for scale in ("亿", "万"):
+        if wanted >= _MULTIPLIERS[scale] and wanted % (_MULTIPLIERS[scale] // 100) == 0:
+            return f"{_plain(wanted / _MULTIPLIERS[scale])}{scale}{unit}"
+    return f"{_plain(wanted)}{unit}"
+
+
+def _targets(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Targets with the value as printed and the normalised value (digits grouped) beside it."""
+    out = []
+    for row in rows:
+        try:
+            normalised = f"{Decimal(row['value']):,}"
+        except InvalidOperation:
+            normalised = row["value"]
+        out.append({**row, "printed": printed_value(row["value"], row.get("unit", ""), row["sourceText"]),
+                    "normalised": normalised})
+    return out
+
+
+def _printed_units(rows: list[dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
+    """Per task, the units in the order the source prints them, consecutive units of one role
+    grouped into a run: ``[{"role": "lead", "units": [...]}, ...]``; each unit carries the name
+    as printed (``name``) and the agency's current label (``current``)."""
+    mentions: dict[str, dict[int, dict[str, str]]] = defaultdict(dict)
+    for row in rows:
+        mentions[row["task"]].setdefault(int(row["position"]), row)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for task, by_position in mentions.items():
+        runs: list[dict[str, Any]] = []
+        for position in sorted(by_position):
+            row = by_position[position]
+            role = local_id(row["role"]).rsplit("#", 1)[-1].removesuffix("Agency")
+            unit = {"position": position, "iri": row.get("agency", ""), "id": local_id(row.get("agency", "")),
+                    "name": row["namedAs"], "current": row.get("name", ""), "en": row.get("en", "")}
+            if runs and runs[-1]["role"] == role:
+                runs[-1]["units"].append(unit)
+            else:
+                runs.append({"role": role, "units": [unit]})
+        out[task] = runs
+    return out
+
+
+def _relations(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """One entry per related task: its strongest relation (:data:`RELATION_RANK`) in words
+    (relation and direction), with the score and clauses of the link that carries it (the best
+    link to that task when the relation is stated without a link node), in time order."""
+    by_other: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        relation = row["relation"].rsplit("#", 1)[-1] if row.get("relation") else "candidate"
+        by_other[row["other"]].append({**row, "relation": relation})
+    out = []
+    for other, found in by_other.items():
+        best = min(found, key=lambda r: (RELATION_RANK.index(r["relation"]), -float(r.get("score") or -1)))
+        scored = [r for r in found if r.get("score")]
+        carrier = max((r for r in scored if r["relation"] == best["relation"] and r["direction"] == best["direction"]),
+                      key=lambda r: float(r["score"]), default=None) \
+            or max(scored, key=lambda r: float(r["score"]), default=None)
+        out.append({"task": other, "relation": best["relation"], "direction": best["direction"],
+                    "plan": best["plan"], "planId": local_id(best["plan"]), "planTitle": best["planTitle"],
+                    "planEn": best.get("planEn", ""), "number": int(best["number"]), "title": best["title"],
+                    "start": best.get("start", ""), "score": float(carrier["score"]) if carrier else None,
+                    "clauseHere": carrier.get("clauseHere", "") if carrier else "",
+                    "clauseThere": carrier.get("clauseThere", "") if carrier else ""})
+    return sorted(out, key=lambda r: (r["start"], r["plan"], r["number"]))
+
+
+def _milestones(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """A task's milestones in year order, each with the later tasks that take it up."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = out.setdefault(row["milestone"], {"year": row["year"], "text": row["text"], "takenUpBy": []})
+        if row.get("up") and all(u["task"] != row["up"] for u in entry["takenUpBy"]):
+            entry["takenUpBy"].append({"task": row["up"], "plan": row["upPlan"], "planTitle": row["upPlanTitle"],
+                                       "planEn": row.get("upPlanEn", ""), "number": int(row["upNumber"]),
+                                       "title": row["upTitle"]})
+    return list(out.values())
+
+
+def _provenance(store: GraphStore, node: dict[str, ox.NamedNode], one: dict[str, str], many: dict[str, list[str]],
+                versions: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Each source file of a task with the line the task starts on and the line where the next
+    item of that file starts (so a page can show the original lines)."""
+    provenance = []
+    sources = {v["source"] for v in versions}
+    for source in many.get("wasDerivedFrom", []):
+        file = _rows(store, named_query("file_name_of"), {"s": ox.NamedNode(source)})
+        lines = [int(v["line"]) for v in versions if v["source"] == source and v.get("line")]
+        start = int(one["sourceLine"]) if source not in sources and "sourceLine" in one else (lines[0] if lines else 0)
+        starts = sorted({int(r["line"]) for r in _rows(store, named_query("page_source_starts"), {"source": ox.NamedNode(source)})})
+        following = [s for s in starts if s > start]
+        provenance.append({"source": source, "file": file[0]["file"] if file else local_id(source) + ".txt",
+                           "line": start, "next": following[0] if following else None})
+    return provenance
 
 
 def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
-    """A task: text as stated, units by role, targets, links to other plans, provenance.
+    """A task: text as stated, units in printed order, targets as printed, milestones and the
+    tasks that take them up, each related task once (strongest relation, score), provenance.
 
     ``provenance`` lists each source file with the line the task starts on and the line where
     the next item of that file starts (so a page can show the original lines); None for an
@@ -129,25 +275,7 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
                  {"plan": ox.NamedNode(plan_iri)})
     section = _rows(store, named_query("title_of"), {"s": ox.NamedNode(one["inSection"])}) \
         if "inSection" in one else []
-    links = []
-    seen: set[tuple[str, str]] = set()
-    for row in sorted(_rows(store, named_query("page_task_links"), node), key=lambda r: (r.get("start", ""), r["plan"], int(r["number"]))):
-        if (row["other"], row["how"]) in seen:
-            continue
-        seen.add((row["other"], row["how"]))
-        links.append({**row, "planId": local_id(row["plan"]), "number": int(row["number"]),
-                      "score": float(row["score"]) if row.get("score") else None})
     versions = _rows(store, named_query("page_task_versions"), node)
-    provenance = []
-    sources = {v["source"] for v in versions}
-    for source in many.get("wasDerivedFrom", []):
-        file = _rows(store, named_query("file_name_of"), {"s": ox.NamedNode(source)})
-        lines = [int(v["line"]) for v in versions if v["source"] == source and v.get("line")]
-        start = int(one["sourceLine"]) if source not in sources and "sourceLine" in one else (lines[0] if lines else 0)
-        starts = sorted({int(r["line"]) for r in _rows(store, named_query("page_source_starts"), {"source": ox.NamedNode(source)})})
-        following = [s for s in starts if s > start]
-        provenance.append({"source": source, "file": file[0]["file"] if file else local_id(source) + ".txt",
-                           "line": start, "next": following[0] if following else None})
     return {
         "iri": task_iri, "plan": plan_iri, "planId": local_id(plan_iri), "planTitle": plan[0]["title"] if plan else "",
         "planEn": plan[0].get("en", "") if plan else "", "number": int(one["taskNumber"]), "title": one["title"],
@@ -155,11 +283,13 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
         "deadlines": sorted(set(many.get("deadlineText", []))), "deadlineDates": sorted(set(many.get("deadline", []))),
         "national": one.get("nationalReform") == "true", "official": many.get("responsibleOfficial", []),
         "units": _units_by_task(_rows(store, named_query("page_task_units"), node))[task_iri],
-        "targets": _rows(store, named_query("page_task_targets"), node), "links": links,
+        "printed": _printed_units(_rows(store, named_query("unit_mentions"), node)).get(task_iri, []),
+        "targets": _targets(_rows(store, named_query("page_task_targets"), node)),
+        "milestones": _milestones(_rows(store, named_query("page_task_milestones"), node)),
+        "links": _relations(_rows(store, named_query("page_task_relations"), node)),
         "realizes": _rows(store, named_query("page_task_realized"), node), "places": _rows(store, named_query("page_task_places"), node),
-        "versions": versions, "rows": _rows(store, named_query("page_task_rows"), node), "provenance": provenance,
-        "lineage": [{**dataclasses.asdict(step), "planId": local_id(step.plan), "clauseHere": step.clause_here,
-                     "clauseThere": step.clause_there} for step in measure_lineage(store, task_iri)],
+        "versions": versions, "rows": _rows(store, named_query("page_task_rows"), node),
+        "provenance": _provenance(store, node, one, many, versions),
     }
 
 
@@ -199,7 +329,10 @@ def district_page(store: GraphStore, district_iri: str) -> dict[str, Any] | None
     if not facts:
         return None
     aliases = [r["v"] for r in _rows(store, named_query("district_aliases"), node)]
-    tasks = [{**r, "planId": local_id(r["plan"]), "number": int(r["number"])}
+    titles = {p["plan"]: p for p in dataset_overview(store)["plans"]}
+    tasks = [{**r, "planId": local_id(r["plan"]), "number": int(r["number"]),
+              "planTitle": titles.get(r["plan"], {}).get("title", local_id(r["plan"])),
+              "planEn": titles.get(r["plan"], {}).get("en", "")}
              for r in _rows(store, named_query("page_district_tasks"), node)]
     agencies = [{**r, "id": local_id(r["agency"])} for r in _rows(store, named_query("page_district_agencies"), node)]
     return {"iri": district_iri, "id": local_id(district_iri), **facts[0], "aliases": aliases,
@@ -215,7 +348,7 @@ def indicator_page(store: GraphStore, indicator_iri: str) -> dict[str, Any] | No
     titles = {p["plan"]: p for p in dataset_overview(store)["plans"]}
     trajectory = [{**r, "planId": local_id(r["plan"]), "planTitle": titles.get(r["plan"], {}).get("title", ""),
                    "number": int(local_id(r["task"]))}
-                  for r in _rows(store, named_query("target_trajectory"), node)]
+                  for r in _targets(_rows(store, named_query("target_trajectory"), node))]
     return {"iri": indicator_iri, "id": local_id(indicator_iri),
             "label": next((r["label"] for r in labels if r["lang"] == "zh"), labels[0]["label"]),
             "en": next((r["label"] for r in labels if r["lang"] == "en"), ""), "trajectory": trajectory}
