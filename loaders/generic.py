@@ -64,7 +64,9 @@ _BOILERPLATE_CHAPTER = re.compile(r"(总体要求|指导思想|工作目标|基�
                                   r"工作要求|实施步骤|进度安排|工作机制|职责分工|有关要求)")
 _PAGE_NUMBER = re.compile(r"^\d{1,4}\s+(?=[一二三四五六七八九十]+、|\d{1,3}[.．、]\D)")
 _INLINE_MARK = re.compile(r"(?:(?<=[。；;！？)）〕\]])|\s+)\s*(?=(?:\d{1,3}\s*[.．、](?!\d)|[（(]\d{1,3}[)）]|"
-                          r"[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S)")
+                          r"[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S)"
+                          # （一） run on after a chapter heading with no mark between them
+                          r"|(?<=[\u4e00-\u9fff])(?=[（(][一二三四五六七八九十]{1,3}[)）]\S)")
 _HEADING_LIMIT = 25
 _MEASURES_FOLLOW = re.compile(r"(具体措施|主要措施|具体任务|工作措施|具体举措)\s*[:：]\s*$")
 _TABLE_COLUMNS = {
@@ -130,7 +132,9 @@ def prepare_lines(raw: Sequence[str]) -> list[Line]:
     follow one another."""
     out: list[Line] = []
     last: dict[str, int] = {}
+    raw = join_viewer_chunks(raw)
     for number, text in enumerate(raw, start=1):
+        text = re.sub(r"^\s*\?{2,}\s*", "", text)  # full-width spaces turned into ?? by a conversion
         cleaned = _PAGE_NUMBER.sub("", remove_noise(clean_line(text.replace("\u3000", " "))).strip())
         if not cleaned:
             continue
@@ -143,6 +147,36 @@ def prepare_lines(raw: Sequence[str]) -> list[Line]:
                     if depth > STYLE_DEPTH[mark.style]:
                         last.pop(style, None)
     return out
+
+
+_CHUNK = re.compile(r"^(\d{1,3})、")
+
+
+def join_viewer_chunks(raw: Sequence[str]) -> list[str]:
+    """Undo a document viewer's page chunks: lines opening 1、 2、 … where a chunk starts in
+    the middle of a sentence of the one before (…个体工商 / 2、户提供…). Such markers number the
+    viewer's pieces, not items; every chunk is joined to the one before it (the line count is
+    kept, so line numbers stay those of the file)."""
+    starts = [i for i, line in enumerate(raw) if _CHUNK.match(line.strip())]
+    numbers = [int(_CHUNK.match(raw[i].strip()).group(1)) for i in starts]  # type: ignore[union-attr]
+    if len(starts) < 2 or numbers != list(range(1, len(starts) + 1)):
+        return list(raw)
+    def mid_sentence(i: int) -> bool:
+        before = next((raw[j].strip() for j in range(i - 1, -1, -1) if raw[j].strip()), "")
+        return bool(before) and not before.endswith(("。", "；", "！", "？", "：", ":", "）", ")"))
+    if not any(mid_sentence(i) for i in starts[1:]):
+        return list(raw)
+    out = list(raw)
+    for i in starts:
+        out[i] = _CHUNK.sub("", out[i].strip())
+    joined: list[str] = []
+    for i, line in enumerate(out):  # a chunk continues the line before it: keep the count
+        if i in starts and i > starts[0] and joined:
+            joined[-1] = joined[-1].rstrip() + line
+            joined.append("")
+        else:
+            joined.append(line)
+    return joined
 
 
 def _split_inline(text: str, last: dict[str, int]) -> list[str]:

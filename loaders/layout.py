@@ -196,7 +196,9 @@ _VERB = re.compile(r"(要)?(牵头负责|牵头卖力|牵头|主办|协办|配�
 _VERB_ROLE = {"牵头负责": "lead", "牵头卖力": "lead", "牵头": "lead", "主办": "lead",
               "协办": "participating", "配合": "participating", "参与": "participating",
               "参加": "participating"}
-_REMARK = re.compile(r"下同|不再|均需|均涉及|为牵头单位|第一责任单位|以下各|排名第一|列第一")
+#: A note that the first-listed unit leads (列第一位的为牵头单位, 排在第一位的为牵头单位).
+_FIRST_LEADS = re.compile(r"(列|排|排在|排名)?第一(位|个)?的?(单位)?(为|是)牵头单位")
+_REMARK = re.compile(r"下同|不再|均需|均涉及|为牵头单位|第一责任单位|以下各|以下均|排名第一|列第一")
 _GENERIC = re.compile(r"^(?:其他|其它)?(?:[市区县州省]级|[市区县州省]直|国务院|区政府|市政府|县政府|州政府|省政府)?"
                       r"(?:各)?(?:有关|相关|其他|其它)(?:行业|职能)?(?:部门|单位|机构|方面|地区)$|"
                       r"^各(?:地区|地|部门|单位|有关方面)$|^[市区县州省]?(?:直)?(?:各)?(?:有关|相关)单位$|"
@@ -234,7 +236,7 @@ def split_unit_names(chunk: str) -> tuple[list[str], bool]:
     """
     names: list[str] = []
     others = False
-    for raw in re.split(r"[、，,；;／/]", chunk):
+    for raw in _split_outside_brackets(chunk):
         piece = re.sub(r"\s+", "", raw).strip("。.：: ")
         for part in _split_conjunction(piece):
             plain = simplified(part)
@@ -248,6 +250,32 @@ def split_unit_names(chunk: str) -> tuple[list[str], bool]:
                 continue
             names.append(part)
     return names, others
+
+
+def _split_outside_brackets(chunk: str) -> list[str]:
+    """Split a unit list at 、，,；;／ that stand outside brackets (各县（市、区）政府 is one
+    name), joining 各县市、区政府 (a collective of two levels printed with 、) back into one."""
+    pieces: list[str] = []
+    depth = 0
+    current = ""
+    for ch in chunk:
+        depth += ch in "（(〔[【"
+        depth -= ch in "）)〕]】" and depth > 0
+        if depth == 0 and ch in "、，,；;／/":
+            pieces.append(current)
+            current = ""
+        else:
+            current += ch
+    pieces.append(current)
+    joined: list[str] = []
+    for piece in pieces:
+        bare = re.sub(r"\s+", "", piece)
+        if joined and re.match(r"^各", joined[-1]) and re.fullmatch(r"[市区县旗]+(?:人民)?(?:政府|管委会)?", simplified(bare)) \
+                and not re.search(r"(政府|管委会|局|委|办)$", simplified(joined[-1])):
+            joined[-1] += "、" + bare
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _split_conjunction(piece: str) -> list[str]:
@@ -308,6 +336,7 @@ def parse_unit_spec(text: str, *, labelled_only: bool = False) -> UnitSpec:
     >>> parse_unit_spec("市发展改革委、市商务局").agencies[1]
     AgencyMention(name='市商务局', role='responsible')
     """
+    plain_whole = simplified(text)
     text = _strip_remarks(text.strip())
     plain = simplified(text)
     if not plain.strip():
@@ -322,6 +351,11 @@ def parse_unit_spec(text: str, *, labelled_only: bool = False) -> UnitSpec:
         return UnitSpec()
     parsed, deadline = _read_clauses(clauses)
     mentions, others = _assign_roles(parsed)
+    if not has_label and _FIRST_LEADS.search(plain_whole) and mentions and \
+            all(m.role == "responsible" for m in mentions):
+        # (X、Y、Z，列第一位的为牵头单位): the first-listed unit leads, the others take part
+        mentions = [AgencyMention(mentions[0].name, "lead"),
+                    *(AgencyMention(m.name, "participating") for m in mentions[1:])]
     return UnitSpec(tuple(mentions), others, deadline)
 
 

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 
 from plankg.graph.records import MilestoneRecord, TargetRecord
+from plankg.loaders.layout import simplified
 
 __all__ = ["expand", "extract_milestones", "extract_targets", "split_clauses"]
 
@@ -69,6 +70,8 @@ def comparator_of(before: str, after: str) -> str:
     >>> comparator_of("达到", "以上"), comparator_of("压缩至", "以内"), comparator_of("累计培育近", ""), comparator_of("达", "")
     ('≥', '≤', '≈', '=')
     """
+    if before.endswith(("不超过", "不高于")):
+        return "≤"  # not 超过 (≥)
     if after.startswith(AT_LEAST) or before.endswith(AT_LEAST):
         return "≥"
     if after.startswith(AT_MOST) or before.endswith(AT_MOST) or re.match(r"内(?!外|地|部|容)", after):
@@ -116,8 +119,11 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
     []
     """
     targets: list[TargetRecord] = []
+    printed = clause
+    clause = simplified(clause)  # 項, 個, 萬 read as 项, 个, 万; the unit is kept as printed
     for match in QUANTITY.finditer(clause):
         number, magnitude, unit = match.group("num"), match.group("mag"), match.group("unit")
+        unit_printed = printed[match.start("unit"): match.end("unit")] if unit else None
         before, after = clause[: match.start()], clause[match.end():]
         if not unit and not magnitude and re.match(r"^\s*日(?:以)?内", after) and \
                 before.rstrip().endswith(("压缩至", "缩短至", "控制在", "减至")):
@@ -134,7 +140,7 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
             continue  # 12个月: a term, not a count
         if before.endswith(("按", "按照", "减按", "不含", "计划", "规划", "的")) or \
                 re.match(r"^\s*(?:及)?(?:以下|以上|以内)\s*(?:[（(][^（()）]*[)）])?\s*的", after) or \
-                re.match(r"^\s*(?:但|的(?:部分|税率|费率|比例))", after) or \
+                re.match(r"^\s*(?:但|的(?:部分|税率|费率|比例)|部分)", after) or before.endswith("前") or \
                 re.match(r"^\s*(?:征收率|税率|费率)", after):
             continue  # a rate or threshold a rule applies (按20%的税率, 10万元以下的纳税人), not a result
         if unit is None and magnitude and re.match(r"^\s*(?:亩|人次)", after):
@@ -152,16 +158,16 @@ def find_targets(clause: str, year: int | None) -> list[TargetRecord]:
         comparator = comparator_of(words_before, after.lstrip())
         cumulative = "累计" in before
         targets.append(TargetRecord(
-            value=expand(number, magnitude), unit=unit or "", comparator=comparator, year=year,
-            source_text=clause, measure=measure_of(clause, match.start(), match.end()),
+            value=expand(number, magnitude), unit=unit_printed or unit or "", comparator=comparator, year=year,
+            source_text=printed, measure=measure_of(printed, match.start(), match.end()),
             cumulative=cumulative))
     for match in RANK.finditer(clause):
         value = match.group("cn")
         rank = int(value) if value.isdigit() else _CN_DIGITS.get(value, 0)
         targets.append(TargetRecord(
             value=Decimal(rank), unit="名", comparator="≤" if match.group("kind") == "前" else "=",
-            year=year, source_text=clause,
-            measure=measure_of(clause[: match.start("kind")], 0, 0).replace("位居", "").replace("进入", ""),
+            year=year, source_text=printed,
+            measure=measure_of(printed[: match.start("kind")], 0, 0).replace("位居", "").replace("进入", ""),
             cumulative=False))
     return targets
 
