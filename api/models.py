@@ -166,6 +166,28 @@ class TaskTitle(BaseModel):
     title: str
 
 
+class PlaceSummary(BaseModel):
+    """A district, zone or jurisdiction in the /districts list."""
+
+    id: str
+    iri: str
+    kind: str = Field(description='"district" (pk:District) or "jurisdiction" (pk:Jurisdiction)')
+    name: str
+    englishName: str | None = None
+    code: str | None = Field(None, description="GB/T 2260 division code, when it has one")
+    tasks: int = Field(description="tasks that name it")
+
+
+class IndicatorSummary(BaseModel):
+    """An indicator in the /indicators list."""
+
+    id: str
+    iri: str
+    name: str
+    englishName: str | None = None
+    targets: int = Field(description="targets set on it")
+
+
 class DistrictDetail(BaseModel):
     """A district or zone, its names, and the tasks that name it."""
 

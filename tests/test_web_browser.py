@@ -222,3 +222,31 @@ def test_plan_page_issuer_and_provenance(page) -> None:
     sources = facts.locator("ul.sources li")
     assert sources.count() == 2 and "001_560f08f7727a2982.txt" in sources.all_inner_texts()[1]
     assert facts.locator("a[href^='http://www.sz.gov.cn/']").count() == 1
+
+
+def test_search_finds_the_agency_and_pages_the_true_total(page) -> None:
+    page.goto(page.base + "/find?q=市场监管局")
+    agency = page.locator("ul.name-hits-agencies li").filter(has_text="市市场监管局")
+    assert agency.locator("a[href='/id/agency/sz-amr']").count() == 1
+    assert "164" in agency.inner_text()  # its full responsibility list, as on its page
+    page.goto(page.base + "/find?q=企业")
+    assert "共 284 项任务" in page.locator("#result-count").inner_text()
+    assert page.locator("ol.hits > li").count() == 20
+    page.locator("nav.pager a[rel=next]").click()
+    page.wait_for_url("**page=2*")
+    assert "显示第 21–40 项" in page.locator("#result-count").inner_text()
+    page.goto(page.base + "/find?q=企业&plan=sz-market-2024")
+    plans = {t.split(" · ")[0].strip() for t in page.locator("ol.hits .meta").all_inner_texts()}
+    assert plans == {"深圳市2024年优化市场化营商环境工作方案"}
+
+
+def test_index_pages(page) -> None:
+    page.goto(page.base + "/browse/agencies")
+    assert "共 103 项" in page.locator("#browse-total").inner_text()
+    assert page.locator("table.browse tr[data-id=sz-amr] td.count").inner_text() == "164"
+    page.goto(page.base + "/browse/districts")
+    assert page.locator("table.browse tr[data-id='440300']").count() == 1  # 深圳市, a jurisdiction
+    page.goto(page.base + "/browse/plans")
+    assert page.locator("table.browse tbody tr").count() == 12
+    page.goto(page.base + "/browse/indicators?page=2")
+    assert page.locator("nav.pager a[rel=prev]").count() == 1

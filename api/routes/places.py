@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from plankg.api.deps import BaseDep, IdPath, StoreDep
-from plankg.api.models import DistrictDetail
+from plankg.api.models import DistrictDetail, PlaceSummary
 from plankg.graph.lookup import select
 from plankg.graph.namespace import district_iri
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["places"])
+
+
+@router.get("/districts", summary="Every district, zone and jurisdiction in name order, with its GB/T 2260 code "
+            "and the number of tasks naming it; paged (the total in X-Total-Count)", response_model=list[PlaceSummary])
+def districts(store: StoreDep, response: Response,
+              kind: Annotated[str | None, Query(pattern="^(district|jurisdiction)$",
+                                                description="district or jurisdiction; both if not given")] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100,
+              offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[PlaceSummary]:
+    rows = [r for r in select(store, "place_list") if kind is None or r["kind"] == kind]
+    response.headers["X-Total-Count"] = str(len(rows))
+    return [PlaceSummary(id=r["place"].rsplit("/", 1)[-1], iri=r["place"], kind=r["kind"], name=r["name"],
+                         englishName=r.get("english") or None, code=r.get("code") or None, tasks=int(r["tasks"]))
+            for r in rows[offset: offset + limit]]
 
 
 @router.get("/districts/{district_id}", summary="A district or zone, with the tasks that name it",

@@ -13,6 +13,7 @@ from fastapi import Response as FastAPIResponse
 from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
 from plankg.api.models import (
     IndicatorDetail,
+    IndicatorSummary,
     LineageLink,
     PlanDetail,
     PlanSummary,
@@ -34,9 +35,13 @@ router = APIRouter(tags=["plans and tasks"])
 TaskNumber = Annotated[int, PathParam(ge=1, le=100_000)]
 
 
-@router.get("/plans", summary="Every plan with its task counts", response_model=list[PlanSummary])
-def plans(store: StoreDep) -> list[dict[str, str]]:
-    return select(store, "plans")
+@router.get("/plans", summary="Every plan with its task counts, paged (the total in X-Total-Count)",
+            response_model=list[PlanSummary])
+def plans(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[dict[str, str]]:
+    rows = select(store, "plans")
+    response.headers["X-Total-Count"] = str(len(rows))
+    return rows[offset: offset + limit]
 
 
 @router.get("/plans/{plan_id}", summary="A plan: title, period, counts, links, provenance",
@@ -87,6 +92,17 @@ def lineage(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber)
                          clauseThere=s.clause_there, start=s.start, end=s.end)
              for s in measure_lineage(store, node.value)]
     return TaskLineage(task=node.value, links=links)
+
+
+@router.get("/indicators", summary="Every indicator in label order, with the number of targets set on it; paged "
+            "(the total in X-Total-Count)", response_model=list[IndicatorSummary])
+def indicators(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[IndicatorSummary]:
+    rows = select(store, "indicator_list")
+    response.headers["X-Total-Count"] = str(len(rows))
+    return [IndicatorSummary(id=r["indicator"].rsplit("/", 1)[-1], iri=r["indicator"], name=r["name"],
+                             englishName=r.get("english") or None, targets=int(r["targets"]))
+            for r in rows[offset: offset + limit]]
 
 
 @router.get("/indicators/{indicator_id}", summary="An indicator and its target trajectory",

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +35,8 @@ __all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "r
            "render_vocabulary"]
 
 LANGUAGES = ("zh", "en")
+#: results a search page, rows an index page
+SEARCH_PAGE, BROWSE_PAGE = 20, 50
 #: URL prefix → folder inside node_modules (see package.json)
 ASSETS = {"yasgui": "@zazuko/yasgui/build", "chartjs": "chart.js/dist", "swagger-ui": "swagger-ui-dist",
           "redoc": "redoc/bundles"}
@@ -230,18 +232,40 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
         overview = views.dataset_overview(store_of(request))
         return render("home.html", Page(request, lang), overview=overview)
 
-    @app.get("/find", response_class=HTMLResponse, summary="Search results page (Chinese full text, highlighted)")
-    def find(request: Request, q: str = "", lang: str = "zh") -> HTMLResponse:
+    @app.get("/find", response_class=HTMLResponse, summary="Search page: agencies, plans, districts and indicators "
+             "by name, and tasks by full text (highlighted), with filters, the true total and paging")
+    def find(request: Request, q: str = "", lang: str = "zh", plan: Annotated[str, Query(max_length=80)] = "",
+             year: Annotated[int | None, Query(ge=1900, le=2100)] = None, agency: Annotated[str, Query(max_length=80)] = "",
+             role: Annotated[str, Query(pattern="^(|lead|participating|responsible)$")] = "",
+             page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> HTMLResponse:
         query = q.strip()[:100]
         store = store_of(request)  # once: a rebuild may swap the store between two reads
-        hits = search_tasks(store, query, 50) if query else []
+        keep = views.task_filter(store, plan or None, year, agency or None, role or None)
+        hits = [h for h in search_tasks(store, query, 100_000) if keep is None or h["task"] in keep] if query else []
+        total = len(hits)
+        pages = max(1, -(-total // SEARCH_PAGE))
+        hits = hits[(page_number - 1) * SEARCH_PAGE: page_number * SEARCH_PAGE]
         titles = {p["id"]: p for p in views.dataset_overview(store)["plans"]}
         for hit in hits:
             hit["snippet"] = highlight(hit["text"], query)
             hit["titleMarked"] = highlight(hit["title"], query, 200)
             hit["planTitle"] = titles.get(hit["plan"], {}).get("title", hit["plan"])
             hit["planEn"] = titles.get(hit["plan"], {}).get("en", "")
-        return render("search.html", Page(request, lang), q=query, hits=hits)
+        names = views.name_hits(store, query) if query else {}
+        filters = {"plan": plan, "year": year or "", "agency": agency, "role": role}
+        return render("search.html", Page(request, lang), q=query, hits=hits, total=total, names=names,
+                      filters=filters, page_number=page_number, pages=pages, plans=list(titles.values()),
+                      agencies=views.browse(store, "agencies"), first=(page_number - 1) * SEARCH_PAGE + 1)
+
+    @app.get("/browse/{kind}", response_class=HTMLResponse, summary="Index pages: every agency, district and "
+             "jurisdiction, indicator or plan, paged, with the true total")
+    def browse(request: Request, kind: Literal["agencies", "districts", "indicators", "plans"], lang: str = "zh",
+               page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> HTMLResponse:
+        rows = views.browse(store_of(request), kind)
+        pages = max(1, -(-len(rows) // BROWSE_PAGE))
+        shown = rows[(page_number - 1) * BROWSE_PAGE: page_number * BROWSE_PAGE]
+        return render("browse.html", Page(request, lang), kind=kind, rows=shown, total=len(rows),
+                      page_number=page_number, pages=pages, first=(page_number - 1) * BROWSE_PAGE + 1)
 
     @app.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) with the example queries")
     def editor(request: Request, query: str = "", lang: str = "zh") -> HTMLResponse:

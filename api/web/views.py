@@ -16,16 +16,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from plankg.graph.analysis import responsibilities
+from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
 __all__ = [
     "agency_page",
+    "browse",
     "dataset_overview",
     "district_page",
     "indicator_page",
+    "name_hits",
     "plan_page",
     "printed_value",
+    "task_filter",
     "task_page",
 ]
 
@@ -352,3 +355,63 @@ def indicator_page(store: GraphStore, indicator_iri: str) -> dict[str, Any] | No
     return {"iri": indicator_iri, "id": local_id(indicator_iri),
             "label": next((r["label"] for r in labels if r["lang"] == "zh"), labels[0]["label"]),
             "en": next((r["label"] for r in labels if r["lang"] == "en"), ""), "trajectory": trajectory}
+
+
+#: the kinds of the index pages: kind → (named query, IRI column, count column)
+BROWSE = {"agencies": ("agency_list", "agency", "tasks"), "districts": ("place_list", "place", "tasks"),
+          "indicators": ("indicator_list", "indicator", "targets"), "plans": ("page_plans", "plan", "tasks")}
+
+
+def browse(store: GraphStore, kind: str) -> list[dict[str, Any]]:
+    """Every agency, district and jurisdiction, indicator or plan (``kind``, a key of
+    :data:`BROWSE`) as rows of one shape: iri, id, name, en, count (tasks or targets), code,
+    kind of place, period."""
+    query, column, count = BROWSE[kind]
+    rows = []
+    for row in _rows(store, named_query(query)):
+        period = f"{row.get('start', '')}—{row.get('end', '')}" if row.get("start") else ""
+        rows.append({"iri": row[column], "id": local_id(row[column]), "name": row.get("name") or row.get("title", ""),
+                     "en": row.get("english") or row.get("en", ""), "count": int(row[count] or 0),
+                     "code": row.get("code", ""), "kind": row.get("kind", ""), "period": period})
+    if kind == "agencies":  # the full responsibility list's size (own, former names, groups), as the agency page
+        index = responsibility_index(store)
+        for row in rows:
+            row["count"] = len({r.task for r in index.get(row["iri"], [])})
+    return rows
+
+
+def name_hits(store: GraphStore, q: str) -> dict[str, list[dict[str, Any]]]:
+    """The agencies (by any of their names), plans, districts and indicators whose name holds
+    ``q``, for the search page: kind → rows as :func:`browse` gives them."""
+    found = {iri for iri, _, _ in find_agencies(store, q)}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in BROWSE:
+        rows = browse(store, kind)
+        if kind == "agencies":
+            out[kind] = [r for r in rows if r["iri"] in found]
+        else:
+            out[kind] = [r for r in rows if q in r["name"] or (r["en"] and q.lower() in r["en"].lower())]
+    return out
+
+
+def task_filter(store: GraphStore, plan: str | None, year: int | None, agency: str | None,
+                role: str | None) -> set[str] | None:
+    """The tasks that pass the search filters, or None when no filter is given: in plan
+    ``plan`` (its id); in force in ``year`` (the plan's period holds it); naming agency
+    ``agency`` (its id) in role ``role`` (lead, participating, responsible; any when not given)."""
+    if not (plan or year or agency or role):
+        return None
+    periods = {p["id"]: p for p in dataset_overview(store)["plans"]}
+    keep: set[str] = set()
+    for row in _rows(store, named_query("task_agency_roles")):
+        plan_id = row["task"].split("/plan/", 1)[-1].split("/", 1)[0]
+        period = periods.get(plan_id, {})
+        row_role = local_id(row["role"]).rsplit("#", 1)[-1].removesuffix("Agency")
+        if plan and plan_id != plan:
+            continue
+        if year and not (int(period.get("start") or 0) <= year <= int(period.get("end") or period.get("start") or 0)):
+            continue
+        if (agency and local_id(row.get("agency", "")) != agency) or (role and row_role != role):
+            continue
+        keep.add(row["task"])
+    return keep
