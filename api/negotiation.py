@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 
 from starlette.responses import Response
 
@@ -99,7 +100,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(rows: list[dict[str, object]], columns: list[str], filename: str) -> Response:
+def csv_response(rows: Sequence[Mapping[str, object]], columns: list[str], filename: str) -> Response:
     """A table as CSV for a spreadsheet: UTF-8 with a byte-order mark (Excel on a Chinese
     Windows reads it as UTF-8), CRLF rows (RFC 4180), a header row, formulas escaped, and a
     file name to save it under."""

@@ -367,7 +367,7 @@ def browse(store: GraphStore, kind: str) -> list[dict[str, Any]]:
     :data:`BROWSE`) as rows of one shape: iri, id, name, en, count (tasks or targets), code,
     kind of place, period."""
     query, column, count = BROWSE[kind]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in _rows(store, named_query(query)):
         period = f"{row.get('start', '')}—{row.get('end', '')}" if row.get("start") else ""
         rows.append({"iri": row[column], "id": local_id(row[column]), "name": row.get("name") or row.get("title", ""),
@@ -375,8 +375,8 @@ def browse(store: GraphStore, kind: str) -> list[dict[str, Any]]:
                      "code": row.get("code", ""), "kind": row.get("kind", ""), "period": period})
     if kind == "agencies":  # the full responsibility list's size (own, former names, groups), as the agency page
         index = responsibility_index(store)
-        for row in rows:
-            row["count"] = len({r.task for r in index.get(row["iri"], [])})
+        for entry in rows:
+            entry["count"] = len({r.task for r in index.get(entry["iri"], [])})
     return rows
 
 
