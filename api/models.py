@@ -1,9 +1,8 @@
 """The public shapes of the REST answers (one model per resource, in the OpenAPI document).
 
-Field names and types are those the service has always answered (a test compares every route
-with a recorded snapshot): values read from the graph are strings as the graph states them,
-counts are integers. Models that list a resource's statements (``PlanDetail``, ``TaskDetail``)
-carry one list per predicate, named by the predicate's local name.
+One documented shape per resource (a test compares every route with a recorded snapshot):
+numbers are numbers (task numbers, counts, years, source lines), every linked resource comes
+with its IRI and its name (``Ref``), and no answer is a raw list of predicates.
 """
 
 from __future__ import annotations
@@ -18,20 +17,27 @@ __all__ = [
     "AgencyTask",
     "DatasetDocument",
     "DistrictDetail",
+    "DistrictTask",
     "ExampleQuery",
     "IndicatorDetail",
+    "IndicatorSummary",
     "JsonLdDocument",
     "LineageLink",
     "NameStatement",
+    "PlaceSummary",
     "PlanDetail",
     "PlanSummary",
     "PlanTaskRow",
     "PlanTasks",
+    "Ref",
     "SearchHit",
     "TargetRow",
     "TaskDetail",
     "TaskLineage",
+    "TaskLink",
+    "TaskTarget",
     "TaskTitle",
+    "TaskUnit",
     "TrajectoryPoint",
 ]
 
@@ -42,6 +48,14 @@ class ExampleQuery(BaseModel):
     name: str
     asks: str
     query: str
+
+
+class Ref(BaseModel):
+    """A linked resource: its id (the IRI's last segment), its IRI and its Chinese name."""
+
+    id: str
+    iri: str
+    name: str | None = None
 
 
 class AgencyHit(BaseModel):
@@ -75,28 +89,47 @@ class AgencyDetail(BaseModel):
     altNames: list[str]
     englishName: str | None = None
     type: str | None = None
-    predecessors: list[str]
-    successors: list[str]
-    groups: list[str]
-    counts: dict[str, dict[str, int]]
+    predecessors: list[str] = Field(description="ids of the agencies it replaced")
+    successors: list[str] = Field(description="ids of the agencies that replaced it")
+    groups: list[str] = Field(description="ids of the agency groups that include it")
+    predecessorsNamed: list[Ref]
+    successorsNamed: list[Ref]
+    groupsNamed: list[Ref]
+    counts: dict[str, dict[str, int]] = Field(description="tasks per plan id and role, over the whole filtered list")
+    total: int = Field(description="tasks in the filtered list (also in X-Total-Count); ``tasks`` is one page of it")
     tasks: list[AgencyTask]
 
 
 class PlanSummary(BaseModel):
-    """A plan with its task count and the count the corpus declares ("" where it declares none)."""
+    """A plan with its task count and the count the corpus declares (null where it declares none)."""
 
-    plan: str
+    id: str
+    plan: str = Field(description="the plan's IRI")
     title: str
-    tasks: str
-    declared: str
+    tasks: int
+    declared: int | None = None
 
 
 class PlanDetail(BaseModel):
-    """A plan's statements (one list per predicate, by local name) and its task count."""
+    """A plan: title (zh, en), kind, period, issue date, 文号, publisher, jurisdiction, the plans it
+    implements or is part of, its sources and its task count."""
 
-    model_config = ConfigDict(extra="allow")
-
+    id: str
     iri: str
+    title: str | None = None
+    englishTitle: str | None = None
+    kind: str | None = Field(None, description='the plan\'s kind as the corpus states it ("annual plan", ...)')
+    periodStart: int | None = None
+    periodEnd: int | None = None
+    issued: str | None = Field(None, description="issue date, xsd:date (YYYY-MM-DD)")
+    identifier: str | None = Field(None, description="the document number (文号)")
+    publisher: list[Ref]
+    jurisdiction: list[Ref]
+    implements: list[Ref]
+    partOf: list[Ref]
+    sources: list[str] = Field(description="IRIs of the source documents it is read from")
+    declaredTaskCount: int | None = None
+    sourceTruncated: bool = False
     tasks: int
 
 
@@ -104,7 +137,7 @@ class PlanTaskRow(BaseModel):
     """One task of a plan's task list."""
 
     task: str
-    number: str
+    number: int
     title: str
 
 
@@ -116,12 +149,61 @@ class PlanTasks(BaseModel):
     tasks: list[PlanTaskRow]
 
 
-class TaskDetail(BaseModel):
-    """A task's statements, one list per predicate, by local name."""
+class TaskUnit(BaseModel):
+    """A unit a task names, in the order the source prints them."""
 
-    model_config = ConfigDict(extra="allow")
+    position: int
+    role: str | None = Field(None, description="lead, participating or responsible")
+    namedAs: str | None = Field(None, description="the name as printed")
+    agency: Ref | None = None
+
+
+class TaskTarget(BaseModel):
+    """A quantified target of a task."""
 
     iri: str
+    indicator: Ref | None = None
+    comparator: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    sourceText: str | None = None
+
+
+class TaskLink(BaseModel):
+    """A task linked to this one by a named relation (the relation's local name)."""
+
+    relation: str
+    task: Ref
+
+
+class TaskDetail(BaseModel):
+    """A task: plan, number, title, text, deadline, units in printed order, agencies by role,
+    places, targets, links to other tasks and its provenance (source document and line)."""
+
+    id: str = Field(description="plan id / task number")
+    iri: str
+    plan: Ref
+    number: int
+    title: str
+    text: str | None = None
+    section: Ref | None = None
+    deadline: str | None = Field(None, description="the deadline date, xsd:date")
+    deadlineText: str | None = Field(None, description="the deadline as printed")
+    deadlinePrecision: str | None = None
+    nationalReform: bool | None = None
+    agencyListOpen: bool = False
+    responsibleOfficials: list[str]
+    units: list[TaskUnit]
+    leadAgencies: list[Ref]
+    participatingAgencies: list[Ref]
+    responsibleAgencies: list[Ref]
+    places: list[Ref]
+    targets: list[TaskTarget]
+    milestones: list[str] = Field(description="IRIs of its milestones")
+    links: list[TaskLink]
+    source: list[str] = Field(description="IRIs of the source documents it is read from")
+    sourceLine: int | None = None
 
 
 class LineageLink(BaseModel):
@@ -188,12 +270,25 @@ class IndicatorSummary(BaseModel):
     targets: int = Field(description="targets set on it")
 
 
-class DistrictDetail(BaseModel):
-    """A district or zone, its names, and the tasks that name it."""
+class DistrictTask(BaseModel):
+    """A task that names a place."""
 
+    task: str
+    plan: str = Field(description="the plan's id")
+    number: int
+    title: str
+
+
+class DistrictDetail(BaseModel):
+    """A district or zone: its names, GB/T 2260 code, and the tasks that name it."""
+
+    id: str
     iri: str
-    names: list[NameStatement]
-    tasks: list[TaskTitle]
+    name: str | None = None
+    altNames: list[str]
+    englishName: str | None = None
+    code: str | None = Field(None, description="GB/T 2260 division code, when it has one")
+    tasks: list[DistrictTask]
 
 
 class TrajectoryPoint(BaseModel):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from plankg.api.deps import BaseDep, FormatQuery, IdPath, StoreDep
+from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
 from plankg.api.models import AgencyDetail, AgencyHit
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
+from plankg.api.routes.filters import Role, YearQuery, check_plan, tasks_in_year
 from plankg.graph.analysis import Responsibility, find_agencies, responsibilities
 from plankg.graph.lookup import select, values
 from plankg.graph.namespace import agency_iri
@@ -47,35 +48,61 @@ TASK_COLUMNS = ["task", "plan", "number", "title", "role", "via", "namedAs", "de
 
 
 @router.get("/agencies/{agency_id}", summary="An agency with its names, lineage, groups and full responsibility "
-            "list; the list alone as CSV by Accept: text/csv or ?format=csv",
+            "list, filtered by plan, role and year and paged (the total in X-Total-Count and `total`); the list "
+            "alone as CSV by Accept: text/csv or ?format=csv (all of it unless a limit is given)",
             response_model=AgencyDetail, responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown agency"}})
-def agency(request: Request, store: StoreDep, base: BaseDep, agency_id: IdPath, plan: str | None = None,
-           role: str | None = None, year: int | None = None, format: FormatQuery = None) -> Response:
+def agency(request: Request, store: StoreDep, base: BaseDep, agency_id: IdPath,
+           plan: Annotated[str | None, Query(pattern=ID, max_length=80, description="a plan id (see /plans); "
+                                             "an unknown one answers 422 with the ids there are")] = None,
+           role: Annotated[Role | None, Query(description="the agency's role in the task")] = None,
+           year: YearQuery = None,
+           limit: Annotated[int | None, Query(ge=1, le=1000, description="tasks a page (JSON: 200 if not given)")] = None,
+           offset: Annotated[int, Query(ge=0, le=100_000)] = 0, format: FormatQuery = None) -> Response:
+    check_plan(store, plan)
     iri = str(agency_iri(agency_id, base))
     node = ox.NamedNode(iri)
     names = select(store, "agency_names", a=node)
     if not names:
         raise HTTPException(404, f"no agency {agency_id!r}")
+    in_year = tasks_in_year(store, year) if year is not None else None
     tasks = [t for t in responsibilities(store, iri)
-             if (not plan or t.plan == plan) and (not role or t.role == role)
-             and (not year or str(year) in (t.deadline or "") or str(year) in t.plan)]
+             if (not plan or t.plan == plan) and (role is None or t.role == role.value)
+             and (in_year is None or t.task in in_year)]
+    total = {"X-Total-Count": str(len(tasks))}
 
     rows = [{"task": t.task, "plan": t.plan, "number": t.number, "title": t.title, "role": t.role,
              "via": t.via, "namedAs": t.holder, "deadline": t.deadline} for t in tasks]
     if wants_csv(request.headers.get("accept"), format):
-        return csv_response(rows, TASK_COLUMNS, f"{agency_id}-tasks.csv")
+        answer = csv_response(rows[offset: offset + limit] if limit else rows[offset:], TASK_COLUMNS,
+                              f"{agency_id}-tasks.csv")
+        answer.headers.update(total)
+        return answer
 
     def name(suffix: str) -> str | None:
         return next((r["v"] for r in names if r["p"].endswith(suffix)), None)
+
+    def refs(query: str) -> list[dict[str, str | None]]:
+        out = []
+        for x in values(store, query, a=node):
+            labels = select(store, "agency_names", a=ox.NamedNode(x))
+            out.append({"id": x.rsplit("/", 1)[-1], "iri": x,
+                        "name": next((r["v"] for r in labels if r["p"].endswith("prefLabel")), None)})
+        return out
+
+    lineage: dict[str, Any] = {}
+    for key, query in (("predecessors", "agency_predecessors"), ("successors", "agency_successors"),
+                       ("groups", "agency_groups")):
+        found = refs(query)
+        lineage[key] = [r["id"] for r in found]  # the ids, as always answered
+        lineage[f"{key}Named"] = found  # the same with IRI and name
 
     # plain JSON types only: answered as is, without FastAPI's encoder walking 100s of tasks
     return JSONResponse({
         "id": agency_id, "iri": iri, "name": name("prefLabel"),
         "altNames": sorted(r["v"] for r in names if r["p"].endswith("altLabel")),
         "englishName": name("#label"), "type": name("agencyType"),
-        "predecessors": [x.rsplit("/", 1)[-1] for x in values(store, "agency_predecessors", a=node)],
-        "successors": [x.rsplit("/", 1)[-1] for x in values(store, "agency_successors", a=node)],
-        "groups": [x.rsplit("/", 1)[-1] for x in values(store, "agency_groups", a=node)],
+        **lineage,
         "counts": _counts(tasks),
-        "tasks": rows,
-    }, headers={"Vary": "Accept"})
+        "total": len(tasks),
+        "tasks": rows[offset: offset + (limit or 200)],
+    }, headers={"Vary": "Accept", **total})

@@ -38,4 +38,11 @@ def district(store: StoreDep, base: BaseDep, district_id: IdPath) -> dict[str, A
     names = select(store, "district_names", d=node)
     if not names:
         raise HTTPException(404, f"no district {district_id!r}")
-    return {"iri": node.value, "names": names, "tasks": select(store, "district_tasks", d=node)}
+    def name(suffix: str) -> str | None:
+        return next((r["v"] for r in names if r["p"].endswith(suffix)), None)
+
+    return {"id": district_id, "iri": node.value, "name": name("prefLabel"),
+            "altNames": sorted(r["v"] for r in names if r["p"].endswith("altLabel")),
+            "englishName": name("#label"), "code": name("divisionCode"),
+            "tasks": [{"task": r["task"], "plan": r["plan"].rsplit("/", 1)[-1], "number": int(r["number"]),
+                       "title": r["title"]} for r in select(store, "district_task_rows", d=node)]}

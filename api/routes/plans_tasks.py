@@ -24,8 +24,9 @@ from plankg.api.models import (
     TaskLineage,
 )
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
+from plankg.api.routes.filters import check_plan
 from plankg.graph.analysis import measure_lineage
-from plankg.graph.lookup import by_local_name, select, values
+from plankg.graph.lookup import local_name, select, values
 from plankg.graph.namespace import indicator_iri, plan_iri, task_iri
 from plankg.graph.search import count_tasks, search_tasks
 
@@ -33,50 +34,118 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["plans and tasks"])
 TaskNumber = Annotated[int, PathParam(ge=1, le=100_000)]
+#: the relations between tasks a task's answer lists under ``links``
+LINKS = ["sameMeasure", "partOfTask", "carriesOut", "elaborates", "relatedMeasure", "relatedTask", "realizedBy"]
 
 
 @router.get("/plans", summary="Every plan with its task counts, paged (the total in X-Total-Count)",
             response_model=list[PlanSummary])
 def plans(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[dict[str, str]]:
+          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[PlanSummary]:
     rows = select(store, "plans")
     response.headers["X-Total-Count"] = str(len(rows))
-    return rows[offset: offset + limit]
+    return [PlanSummary(id=r["plan"].rsplit("/", 1)[-1], plan=r["plan"], title=r["title"], tasks=int(r["tasks"]),
+                        declared=int(r["declared"]) if r["declared"] else None) for r in rows[offset: offset + limit]]
+
+
+def _ref(iri: str, name: str | None = None) -> dict[str, str | None]:
+    return {"id": iri.rsplit("/", 1)[-1], "iri": iri, "name": name or None}
+
+
+def _facts(store: Any, node: ox.NamedNode) -> dict[str, list[tuple[str, str]]]:
+    """A resource's statements by the predicate's local name: (object, the object's name) pairs."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in select(store, "resource_named_facts", r=node):
+        out.setdefault(local_name(r["p"]), []).append((r["o"], r["name"]))
+    return out
+
+
+def _one(facts: dict[str, list[tuple[str, str]]], key: str) -> str | None:
+    return facts[key][0][0] if facts.get(key) else None
+
+
+def _refs(facts: dict[str, list[tuple[str, str]]], key: str) -> list[dict[str, str | None]]:
+    seen: dict[str, dict[str, str | None]] = {}
+    for iri, name in facts.get(key, []):
+        seen.setdefault(iri, _ref(iri, name))
+    return sorted(seen.values(), key=lambda r: r["iri"] or "")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value[:4]) if value else None
 
 
 @router.get("/plans/{plan_id}", summary="A plan: title, period, counts, links, provenance",
             response_model=PlanDetail, responses={404: {"description": "unknown plan"}})
 def plan(store: StoreDep, base: BaseDep, plan_id: IdPath) -> dict[str, Any]:
     node = ox.NamedNode(plan_iri(plan_id, base))
-    facts = select(store, "plan_facts", plan=node)
+    facts = _facts(store, node)
     if not facts:
         raise HTTPException(404, f"no plan {plan_id!r}")
-    return {"iri": node.value, **by_local_name(facts), "tasks": int(values(store, "plan_task_count", plan=node)[0])}
+    declared = _one(facts, "declaredTaskCount")
+    return {"id": plan_id, "iri": node.value, "title": _one(facts, "title"), "englishTitle": _one(facts, "label"),
+            "kind": next((o for o, _ in facts.get("type", []) if not o.startswith("http")), None),
+            "periodStart": _int(_one(facts, "periodStart")), "periodEnd": _int(_one(facts, "periodEnd")),
+            "issued": _one(facts, "issued"), "identifier": _one(facts, "identifier"),
+            "publisher": _refs(facts, "publisher"), "jurisdiction": _refs(facts, "spatial"),
+            "implements": _refs(facts, "implements"), "partOf": _refs(facts, "isPartOf"),
+            "sources": sorted({o for o, _ in facts.get("wasDerivedFrom", [])}),
+            "declaredTaskCount": int(declared) if declared else None,
+            "sourceTruncated": _one(facts, "sourceTruncated") == "true",
+            "tasks": int(values(store, "plan_task_count", plan=node)[0])}
 
 
 @router.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged (JSON), or all of them as CSV "
             "(Accept: text/csv or ?format=csv; a limit given pages the CSV too)", response_model=PlanTasks,
             responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown plan"}})
-def plan_tasks(request: Request, store: StoreDep, base: BaseDep, plan_id: IdPath,
+def plan_tasks(request: Request, response: FastAPIResponse, store: StoreDep, base: BaseDep, plan_id: IdPath,
                limit: Annotated[int | None, Query(ge=1, le=500, description="tasks a page (JSON: 100 if not given)")] = None,
                offset: Annotated[int, Query(ge=0)] = 0, format: FormatQuery = None) -> Any:
     rows = select(store, "plan_tasks", plan=ox.NamedNode(plan_iri(plan_id, base)))
     if not rows:
         raise HTTPException(404, f"no plan {plan_id!r}")
     if wants_csv(request.headers.get("accept"), format):
-        return csv_response(rows[offset: offset + limit] if limit else rows[offset:], ["task", "number", "title"],
-                            f"{plan_id}-tasks.csv")
-    return {"plan": plan_id, "total": len(rows), "tasks": rows[offset: offset + (limit or 100)]}
+        answer = csv_response(rows[offset: offset + limit] if limit else rows[offset:], ["task", "number", "title"],
+                              f"{plan_id}-tasks.csv")
+        answer.headers["X-Total-Count"] = str(len(rows))
+        return answer
+    response.headers["X-Total-Count"] = str(len(rows))
+    return {"plan": plan_id, "total": len(rows),
+            "tasks": [{**r, "number": int(r["number"])} for r in rows[offset: offset + (limit or 100)]]}
 
 
 @router.get("/tasks/{plan_id}/{number}", summary="A task with its units, targets, links and provenance",
             response_model=TaskDetail, responses={404: {"description": "unknown task"}})
 def task(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) -> dict[str, Any]:
     node = ox.NamedNode(task_iri(plan_id, number, base))
-    facts = select(store, "task_facts", t=node)
+    facts = _facts(store, node)
     if not facts:
         raise HTTPException(404, f"no task {plan_id}/{number}")
-    return {"iri": node.value, **by_local_name(facts)}
+    units = [{"position": int(u["position"]),
+              "role": local_name(u["role"]).removesuffix("Agency") if u["role"] else None,
+              "namedAs": u["namedAs"] or None, "agency": _ref(u["agency"], u["name"]) if u["agency"] else None}
+             for u in select(store, "task_unit_mentions", t=node)]
+    targets = [{"iri": t["target"], "indicator": _ref(t["indicator"], t["indicatorName"]) if t["indicator"] else None,
+                "comparator": t["comparator"] or None, "value": float(t["value"]) if t["value"] else None,
+                "unit": t["unit"] or None, "year": _int(t["year"]), "sourceText": t["sourceText"] or None}
+               for t in select(store, "task_targets_rest", t=node)]
+    links = [{"relation": relation, "task": ref} for relation in LINKS for ref in _refs(facts, relation)]
+    national = _one(facts, "nationalReform")
+    plan_ref = _refs(facts, "inPlan")[0]
+    section = _refs(facts, "inSection")
+    return {"id": f"{plan_id}/{number}", "iri": node.value, "plan": plan_ref, "number": number,
+            "title": _one(facts, "title") or "", "text": _one(facts, "text"), "section": section[0] if section else None,
+            "deadline": _one(facts, "deadline"), "deadlineText": _one(facts, "deadlineText"),
+            "deadlinePrecision": _one(facts, "deadlinePrecision"),
+            "nationalReform": None if national is None else national == "true",
+            "agencyListOpen": _one(facts, "agencyListOpen") == "true",
+            "responsibleOfficials": sorted({o for o, _ in facts.get("responsibleOfficial", [])}),
+            "units": units, "leadAgencies": _refs(facts, "leadAgency"),
+            "participatingAgencies": _refs(facts, "participatingAgency"),
+            "responsibleAgencies": _refs(facts, "responsibleAgency"), "places": _refs(facts, "mentionsPlace"),
+            "targets": targets, "milestones": sorted({o for o, _ in facts.get("hasMilestone", [])}), "links": links,
+            "source": sorted({o for o, _ in facts.get("wasDerivedFrom", [])}),
+            "sourceLine": int(_one(facts, "sourceLine") or 0) or None}
 
 
 @router.get("/tasks/{plan_id}/{number}/lineage",
@@ -115,10 +184,12 @@ def indicator(store: StoreDep, base: BaseDep, indicator_id: IdPath) -> dict[str,
     return {"iri": node.value, "labels": labels, "trajectory": select(store, "target_trajectory", indicator=node)}
 
 
-@router.get("/targets", summary="Targets, filtered by year, plan or indicator", response_model=list[TargetRow])
+@router.get("/targets", summary="Targets, filtered by the year they are set for, plan (an unknown plan id "
+            "answers 422 with the ids there are) or indicator", response_model=list[TargetRow])
 def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
             plan: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
             indicator: Annotated[str | None, Query(pattern=ID, max_length=80)] = None) -> list[dict[str, str]]:
+    check_plan(store, plan)
     plan_node = str(plan_iri(plan, base)) if plan else None
     indicator_node = str(indicator_iri(indicator, base)) if indicator else None
     return [r for r in select(store, "targets")
