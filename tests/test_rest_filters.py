@@ -94,7 +94,7 @@ def test_typed_resources(client: TestClient) -> None:
     assert plan["periodStart"] == 2024 and plan["tasks"] == 44 and plan["jurisdiction"][0]["name"] == "深圳市"
     task = client.get("/tasks/sz-pilot-batch1/2").json()
     assert task["number"] == 2 and task["plan"]["id"] == "sz-pilot-batch1" and task["sourceLine"] == 18
-    assert [u["namedAs"] for u in task["units"]][0] == "市市场监管局"  # printed first
+    assert next(u["namedAs"] for u in task["units"]) == "市市场监管局"  # printed first
     assert {a["name"] for a in task["leadAgencies"]} == {"市市场监管局", "人民银行深圳市中心支行"}
     district = client.get("/districts/nanshan").json()
     assert district["code"] == "440305" and district["name"] == "南山区"

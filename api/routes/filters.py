@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -17,7 +17,7 @@ __all__ = ["Role", "YearQuery", "check_plan", "tasks_in_year"]
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The role an agency has in a task."""
 
     lead = "lead"
