@@ -290,11 +290,13 @@ def install_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return page("plankg API", "swagger-ui", '<link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css">',
+        return page("plankg API", "swagger-ui", '<link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css">'
+                    '<link rel="stylesheet" href="/static/docs.css">',
                     '<div id="swagger-ui"></div><script src="/assets/swagger-ui/swagger-ui-bundle.js"></script>'
                     '<script src="/static/docs.js"></script>')
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
         return page("plankg API", "redoc", "",
-                    '<redoc spec-url="/openapi.json"></redoc><script src="/assets/redoc/redoc.standalone.js"></script>')
+                    '<redoc spec-url="/openapi.json"></redoc><script src="/static/redoc-offline.js"></script>'
+                    '<script src="/assets/redoc/redoc.standalone.js"></script>')
