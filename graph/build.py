@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,8 +222,8 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
                    for key in map(title_key, plan.implements) if key in plans._by_title}
     quads[graph_iri("links")] = cross_plan_triples(ctx, warnings, implemented)
     loaded = [plans.slug_for(plan.title) for record in unique for plan in record.plans]
-    stated_meta = {(s, p) for g, triples in quads.items() for s, p, _ in triples
-                   if p in (DCTERMS.issued, DCTERMS.identifier, DCTERMS.publisher)}
+    metadata = frozenset((DCTERMS.issued, DCTERMS.identifier, DCTERMS.publisher))  # looked up once
+    stated_meta = {(s, p) for triples in quads.values() for s, p, _ in triples if p in metadata}
     quads[graph_iri("registry")].update(
         t for t in catalogue_triples(plans, dict.fromkeys(loaded), names)
         if t[1] not in (DCTERMS.issued, DCTERMS.identifier, DCTERMS.publisher) or (t[0], t[1]) not in stated_meta)
@@ -435,7 +436,10 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
             entry["jurisdiction"] = names.plan_jurisdiction[slug]
     per_file = file_report(sources, plans, warnings)
     union = set().union(*quads.values())
-    count = lambda cls: sum(1 for s, p, o in union if p == RDF.type and o == cls)  # noqa: E731
+    # one pass: the nodes of each class (rdf:type looked up once, not once a triple and class)
+    rdf_type = RDF.type
+    typed: Counter[object] = Counter(o for _, p, o in union if p == rdf_type)
+    count = typed.__getitem__
     return {
         "plankg_version": __version__,
         "plans": ordered,
