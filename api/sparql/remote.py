@@ -254,6 +254,31 @@ def _http(url: str, data: bytes | None, method: str, headers: dict[str, str], ti
         raise PublishError(f"the store did not answer: {exc}") from exc
 
 
+def _store_opener(urls: set[str], user: str | None, password: str | None) -> Any:
+    """A URL opener sending HTTP basic or digest credentials to the store's endpoints, if any."""
+    import urllib.request
+
+    handlers: list[Any] = []
+    if user:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        for url in urls:
+            manager.add_password(None, url, user, password or "")
+        handlers = [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _existing_graphs(query: str | None, timeout: float, opener: Any) -> set[str]:
+    """The named graphs the store holds now (none known without a query endpoint)."""
+    import urllib.parse
+
+    if not query:
+        return set()
+    body = urllib.parse.urlencode({"query": _GRAPHS}).encode("utf-8")
+    answer = _http(query, body, "POST", {"Content-Type": "application/x-www-form-urlencoded",
+                                         "Accept": "application/sparql-results+json"}, timeout, opener)
+    return {b["g"]["value"] for b in json.loads(answer)["results"]["bindings"] if "g" in b}
+
+
 def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 60.0, query: str | None = None,
                   graph_param: str = "graph", content_type: str = "application/n-triples",
                   user: str | None = None, password: str | None = None) -> list[str]:
@@ -289,16 +314,8 @@ def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 
             transactions, the previous version is untouched.
     """
     import urllib.parse
-    import urllib.request
 
-    handlers: list[Any] = []
-    if user:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        for url in {graph_store, update, query or update}:
-            manager.add_password(None, url, user, password or "")
-        handlers = [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
-    opener = urllib.request.build_opener(*handlers)
-
+    opener = _store_opener({graph_store, update, query or update}, user, password)
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(q.value for q in store.named_graphs() if isinstance(q, ox.NamedNode))
@@ -316,16 +333,8 @@ def publish_build(nquads: Path, graph_store: str, update: str, timeout: float = 
         body = urllib.parse.urlencode({"update": " ;\n".join(operations)}).encode("utf-8")
         _http(update, body, "POST", {"Content-Type": "application/x-www-form-urlencoded"}, timeout, opener)
 
-    def existing() -> set[str]:
-        if not query:
-            return set()
-        body = urllib.parse.urlencode({"query": _GRAPHS}).encode("utf-8")
-        answer = _http(query, body, "POST", {"Content-Type": "application/x-www-form-urlencoded",
-                                             "Accept": "application/sparql-results+json"}, timeout, opener)
-        return {b["g"]["value"] for b in json.loads(answer)["results"]["bindings"] if "g" in b}
-
     try:
-        before = existing()
+        before = _existing_graphs(query, timeout, opener)
         for graph in graphs:
             put(staging[graph], (ox.Triple(q.subject, q.predicate, q.object)
                                  for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
