@@ -8,15 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_web_browser import CHROMIUM, FLAGS, SHOTS, playwright
+from tests.browser import SHOTS, launch, require_chromium
+
+playwright = require_chromium()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    yield from launch(playwright)
 
 
 @pytest.fixture()

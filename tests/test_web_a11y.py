@@ -13,7 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_web_browser import CHROMIUM, FLAGS, REPO, SHOTS, playwright
+from tests.browser import REPO, SHOTS, launch, require_chromium
+
+playwright = require_chromium()
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.exists():
@@ -33,10 +35,7 @@ BLOCKING = {"critical", "serious"}
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    yield from launch(playwright)
 
 
 @pytest.fixture()
