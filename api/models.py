@@ -332,6 +332,26 @@ class SearchHit(BaseModel):
     score: int
 
 
+class NamedHit(BaseModel):
+    """An agency, plan, district or indicator whose name holds the searched text."""
+
+    id: str
+    iri: str
+    name: str
+    englishName: str | None
+    count: int = Field(description="tasks that name it (an agency: its full responsibility list; an indicator: "
+                                   "targets set on it)")
+
+
+class NameHits(BaseModel):
+    """What the name search found, by kind."""
+
+    agencies: list[NamedHit]
+    plans: list[NamedHit]
+    districts: list[NamedHit]
+    indicators: list[NamedHit]
+
+
 class DatasetDocument(BaseModel):
     """The VoID and DCAT description as compact JSON-LD: the dataset node at the top (its
     distributions, endpoint, publisher and subsets embedded); every value an IRI where the

@@ -13,7 +13,7 @@ from typing import Any
 
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
-__all__ = ["bigrams", "count_tasks", "search_tasks", "searchable"]
+__all__ = ["bigrams", "count_tasks", "search_tasks", "search_terms", "searchable"]
 
 
 def _local_id(iri: str) -> str:
@@ -54,15 +54,33 @@ def searchable(store: GraphStore) -> list[dict[str, str]]:
     return rows
 
 
-def search_tasks(store: GraphStore, q: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-    """Tasks whose title and text hold every bigram of ``q``, best first.
+def search_terms(q: str, phrase: bool = False) -> list[str]:
+    """What a task must hold to match ``q``: in a words search the bigrams of each word (words
+    are separated by spaces), in a phrase search the whole phrase.
+
+    >>> search_terms("公平竞争 审查")
+    ['公平', '平竞', '竞争', '审查']
+    >>> search_terms("公平竞争 审查", phrase=True)
+    ['公平竞争 审查']
+    """
+    q = " ".join(q.split())
+    if phrase:
+        return [q] if q else []
+    return [t for word in q.split(" ") for t in bigrams(word)]
+
+
+def search_tasks(store: GraphStore, q: str, limit: int = 20, offset: int = 0,
+                 phrase: bool = False) -> list[dict[str, Any]]:
+    """Tasks whose title and text hold every bigram of every word of ``q`` (a words search) or
+    ``q`` itself (``phrase``), best first.
 
     The score counts bigram occurrences, with a bonus for the whole phrase in the text and
     another in the title; ties go by IRI, so the order is stable.
     """
-    terms = bigrams(q)
+    terms = search_terms(q, phrase)
+    q = " ".join(q.split())
     scored = []
-    for row in searchable(store):
+    for row in searchable(store) if terms else []:
         hay = row["title"] + row["text"]
         if not all(t in hay for t in terms):
             continue
@@ -73,7 +91,7 @@ def search_tasks(store: GraphStore, q: str, limit: int = 20, offset: int = 0) ->
              "number": int(_local_id(task))} for score, task, title, text in scored[offset: offset + limit]]
 
 
-def count_tasks(store: GraphStore, q: str) -> int:
-    """How many tasks hold every bigram of ``q`` (the true total of :func:`search_tasks`)."""
-    terms = bigrams(q)
-    return sum(1 for row in searchable(store) if all(t in row["title"] + row["text"] for t in terms))
+def count_tasks(store: GraphStore, q: str, phrase: bool = False) -> int:
+    """How many tasks match ``q`` (the true total of :func:`search_tasks`)."""
+    terms = search_terms(q, phrase)
+    return sum(1 for row in searchable(store) if terms and all(t in row["title"] + row["text"] for t in terms))

@@ -101,3 +101,46 @@ def test_typed_resources(client: TestClient) -> None:
     assert all(isinstance(t["number"], int) for t in district["tasks"])
     target = client.get("/tasks/sz-market-2023-2025/21").json()["targets"][0]
     assert target["value"] == 20 and target["year"] == 2025
+
+
+def test_every_parameter_is_documented(client: TestClient) -> None:
+    """Every query and path parameter of every route says what it means (and its values)."""
+    spec = client.get("/openapi.json").json()
+    missing = [(path, parameter["name"]) for path, operations in spec["paths"].items()
+               for operation in operations.values() for parameter in operation.get("parameters", [])
+               if not parameter.get("description")]
+    assert missing == []
+
+
+def test_search_filters_as_the_page(client: TestClient) -> None:
+    def total(**params: str) -> int:
+        answer = client.get("/search", params={"q": "企业", **params})
+        assert answer.status_code == 200, answer.text
+        return int(answer.headers["X-Total-Count"])
+
+    everything = total()
+    in_plan = total(plan="sz-market-2023-2025")
+    led = total(agency="sz-amr", role="lead")
+    assert everything == 284 and 0 < in_plan < everything and 0 < led < everything
+    tasks = {h["task"] for h in client.get("/search", params={"q": "企业", "plan": "sz-market-2023-2025",
+                                                               "limit": 100}).json()}
+    assert len(tasks) == in_plan and all("/plan/sz-market-2023-2025/" in t for t in tasks)
+    assert client.get("/search", params={"q": "企业", "agency": "nobody"}).status_code == 422
+    assert client.get("/search", params={"q": "企业", "plan": "nothing"}).status_code == 422
+    assert client.get("/search", params={"q": "企业", "mode": "fuzzy"}).status_code == 422
+
+
+def test_words_and_phrase_search(client: TestClient) -> None:
+    def total(q: str, mode: str = "words") -> int:
+        return int(client.get("/search", params={"q": q, "mode": mode}).headers["X-Total-Count"])
+
+    # the words in any order and apart; the phrase only as printed
+    assert total("公平竞争 审查") >= total("公平竞争审查", "phrase") > 0
+    assert total("审查 公平竞争") == total("公平竞争 审查")
+    assert total("公平竞争 审查", "phrase") == 0
+
+
+def test_names_search_finds_the_agency(client: TestClient) -> None:
+    found = client.get("/search/names", params={"q": "市场监管局"}).json()
+    assert [(a["id"], a["count"]) for a in found["agencies"]] == [("sz-amr", 164)]
+    assert set(found) == {"agencies", "plans", "districts", "indicators"}

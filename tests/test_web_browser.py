@@ -223,6 +223,13 @@ def test_search_finds_the_agency_and_pages_the_true_total(page) -> None:
     page.goto(page.base + "/find?q=企业&plan=sz-market-2024")
     plans = {t.split(" · ")[0].strip() for t in page.locator("ol.hits .meta").all_inner_texts()}
     assert plans == {"深圳市2024年优化市场化营商环境工作方案"}
+    # a words search finds the words apart; the phrase search only the text as printed
+    page.goto(page.base + "/find?q=公平竞争 审查")
+    words = page.locator("#result-count").inner_text()
+    page.select_option("select[name=mode]", "phrase")
+    page.locator("form.search.big button[type=submit]").click()
+    page.wait_for_url("**mode=phrase*")
+    assert "共 0 项任务" in page.locator("#result-count").inner_text() and "共 0 项任务" not in words
 
 
 def test_index_pages(page) -> None:

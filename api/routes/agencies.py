@@ -8,7 +8,15 @@ import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
+from plankg.api.deps import (
+    ID,
+    AgencyIdPath,
+    BaseDep,
+    FormatQuery,
+    OffsetQuery,
+    StoreDep,
+    limit_query,
+)
 from plankg.api.models import AgencyDetail, AgencyHit
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
 from plankg.api.routes.filters import Role, YearQuery, check_plan, tasks_in_year
@@ -24,9 +32,10 @@ router = APIRouter(tags=["agencies"])
 @router.get("/agencies", summary="Find agencies by any Chinese or English name, exact or partial; without a "
             "name, every agency in name order, paged (the total in X-Total-Count)", response_model=list[AgencyHit])
 def agencies(store: StoreDep, response: Response,
-             name: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-             limit: Annotated[int, Query(ge=1, le=500)] = 100,
-             offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[AgencyHit]:
+             name: Annotated[str | None, Query(min_length=1, max_length=100, examples=["市场监管局"], description=(
+                 "part of any of the agency's names, Chinese or English (full, short or former); without it, "
+                 "every agency, paged"))] = None,
+             limit: Annotated[int, limit_query(500, 100)] = 100, offset: OffsetQuery = 0) -> list[AgencyHit]:
     if name is not None:
         return [AgencyHit(id=iri.rsplit("/", 1)[-1], iri=iri, name=label, exact=exact)
                 for iri, label, exact in find_agencies(store, name)]
@@ -51,13 +60,15 @@ TASK_COLUMNS = ["task", "plan", "number", "title", "role", "via", "namedAs", "de
             "list, filtered by plan, role and year and paged (the total in X-Total-Count and `total`); the list "
             "alone as CSV by Accept: text/csv or ?format=csv (all of it unless a limit is given)",
             response_model=AgencyDetail, responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown agency"}})
-def agency(request: Request, store: StoreDep, base: BaseDep, agency_id: IdPath,
+def agency(request: Request, store: StoreDep, base: BaseDep, agency_id: AgencyIdPath,
            plan: Annotated[str | None, Query(pattern=ID, max_length=80, description="a plan id (see /plans); "
                                              "an unknown one answers 422 with the ids there are")] = None,
-           role: Annotated[Role | None, Query(description="the agency's role in the task")] = None,
+           role: Annotated[Role | None, Query(description="the agency's role in the task: lead (牵头), "
+                                                "participating (配合) or responsible (责任单位)")] = None,
            year: YearQuery = None,
-           limit: Annotated[int | None, Query(ge=1, le=1000, description="tasks a page (JSON: 200 if not given)")] = None,
-           offset: Annotated[int, Query(ge=0, le=100_000)] = 0, format: FormatQuery = None) -> Response:
+           limit: Annotated[int | None, Query(ge=1, le=1000, description="tasks a page, 1 to 1000 (JSON: 200 if "
+                                                             "not given; CSV: all)")] = None,
+           offset: OffsetQuery = 0, format: FormatQuery = None) -> Response:
     check_plan(store, plan)
     iri = str(agency_iri(agency_id, base))
     node = ox.NamedNode(iri)

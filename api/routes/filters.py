@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 
 from plankg.graph.lookup import select
 
-__all__ = ["Role", "YearQuery", "check_plan", "tasks_in_year"]
+__all__ = ["Role", "YearQuery", "check_agency", "check_plan", "tasks_in_year"]
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -44,3 +44,13 @@ def check_plan(store: Any, plan: str | None) -> None:
         raise RequestValidationError([{
             "type": "enum", "loc": ("query", "plan"), "input": plan,
             "msg": f"Input should be one of the plan ids: {', '.join(ids)}", "ctx": {"expected": ids}}])
+
+
+def check_agency(store: Any, agency: str | None) -> None:
+    """422 when ``agency`` names no agency of the build (the ids are many: see /agencies)."""
+    if agency is None:
+        return
+    if agency not in {r["agency"].rsplit("/", 1)[-1] for r in select(store, "agency_list")}:
+        raise RequestValidationError([{
+            "type": "enum", "loc": ("query", "agency"), "input": agency,
+            "msg": "Input should be an agency id of the build (see /agencies)", "ctx": {"expected": "/agencies"}}])

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -21,7 +22,7 @@ from plankg.api.dataset import (
     licence_triples,
     serialize,
 )
-from plankg.api.deps import BaseDep, ServedDep, SettingsDep, StoreDep
+from plankg.api.deps import BaseDep, LangQuery, RdfFormatQuery, ServedDep, SettingsDep, StoreDep
 from plankg.api.models import DatasetDocument
 from plankg.api.negotiation import GRAPH_TYPES, negotiate
 from plankg.api.served import Served
@@ -52,7 +53,6 @@ def _triples(store: Any, name: str, bindings: dict[str, ox.NamedNode] | None = N
 
 #: the formats of a resource document, by Accept or ?format= (application/json is JSON-LD)
 ID_TYPES = {**GRAPH_TYPES, "html": "text/html", "json": "application/json"}
-FORMAT_NAMES = "^(turtle|ntriples|jsonld|rdfxml|html)$"
 
 
 @router.get("/id/{path:path}", summary="Dereference an instance IRI (Turtle, JSON-LD, N-Triples, RDF/XML, HTML by "
@@ -60,9 +60,10 @@ FORMAT_NAMES = "^(turtle|ntriples|jsonld|rdfxml|html)$"
             responses={200: {"content": {m: {"schema": {"type": "string"}} for m in (*GRAPH_TYPES.values(), "text/html")}},
                        303: {"description": "the dataset: see its description"},
                        404: {"description": "unknown IRI"}, 406: {"description": "no acceptable format"}})
-def resource(request: Request, store: StoreDep, base: BaseDep, settings: SettingsDep, path: str,
-             lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
-             format: Annotated[str | None, Query(pattern=FORMAT_NAMES)] = None) -> Response:
+def resource(request: Request, store: StoreDep, base: BaseDep, settings: SettingsDep,
+             path: Annotated[str, PathParam(description="the IRI after /id/, e.g. plan/sz-market-2023-2025, "
+                                                  "task/sz-market-2023-2025/1, agency/sz-amr, dataset")],
+             lang: LangQuery = "zh", format: RdfFormatQuery = None) -> Response:
     if path == "dataset":
         return RedirectResponse("/.well-known/void", status_code=303)
     if not re.fullmatch(r"[A-Za-z0-9_./-]+", path):
@@ -99,8 +100,7 @@ def alternates(path: str) -> list[tuple[str, str]]:
             "JSON-LD, N-Triples or RDF/XML by Accept or ?format=; /def#Term names one term",
             responses={200: {"content": {m: {"schema": {"type": "string"}} for m in (*GRAPH_TYPES.values(), "text/html")}},
                        406: {"description": "no acceptable format"}})
-def vocabulary(request: Request, store: StoreDep, lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
-               format: Annotated[str | None, Query(pattern=FORMAT_NAMES)] = None) -> Response:
+def vocabulary(request: Request, store: StoreDep, lang: LangQuery = "zh", format: RdfFormatQuery = None) -> Response:
     fmt = format or negotiate(request.headers.get("accept"), ID_TYPES)
     if fmt is None:
         raise HTTPException(406, "Turtle, N-Triples, JSON-LD, RDF/XML or HTML", headers={"Vary": "Accept"})
@@ -152,7 +152,8 @@ DESCRIPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
             "RDF/XML by Accept; ?format= jsonld, turtle, ntriples, rdfxml)", response_model=DatasetDocument,
             responses=DESCRIPTION_RESPONSES)
 def void(request: Request, served: ServedDep, base: BaseDep,
-         format: Annotated[str | None, Query(pattern="^(turtle|jsonld|ntriples|rdfxml)$")] = None) -> Response:
+         format: Annotated[str | None, Query(pattern="^(turtle|jsonld|ntriples|rdfxml)$", description=(
+             "turtle, jsonld, ntriples or rdfxml; overrides Accept"))] = None) -> Response:
     fmt = format or negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
     if fmt is None:
         raise HTTPException(406, "Turtle, JSON-LD, N-Triples or RDF/XML", headers={"Vary": "Accept"})

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from plankg.api.deps import BaseDep, IdPath, StoreDep
+from plankg.api.deps import BaseDep, DistrictIdPath, OffsetQuery, StoreDep, limit_query
 from plankg.api.models import DistrictDetail, PlaceSummary
 from plankg.graph.lookup import select
 from plankg.graph.namespace import district_iri
@@ -22,8 +22,7 @@ router = APIRouter(tags=["places"])
 def districts(store: StoreDep, response: Response,
               kind: Annotated[str | None, Query(pattern="^(district|jurisdiction)$",
                                                 description="district or jurisdiction; both if not given")] = None,
-              limit: Annotated[int, Query(ge=1, le=500)] = 100,
-              offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[PlaceSummary]:
+              limit: Annotated[int, limit_query(500, 100)] = 100, offset: OffsetQuery = 0) -> list[PlaceSummary]:
     rows = [r for r in select(store, "place_list") if kind is None or r["kind"] == kind]
     response.headers["X-Total-Count"] = str(len(rows))
     return [PlaceSummary(id=r["place"].rsplit("/", 1)[-1], iri=r["place"], kind=r["kind"], name=r["name"],
@@ -33,7 +32,7 @@ def districts(store: StoreDep, response: Response,
 
 @router.get("/districts/{district_id}", summary="A district or zone, with the tasks that name it",
             response_model=DistrictDetail, responses={404: {"description": "unknown district"}})
-def district(store: StoreDep, base: BaseDep, district_id: IdPath) -> dict[str, Any]:
+def district(store: StoreDep, base: BaseDep, district_id: DistrictIdPath) -> dict[str, Any]:
     node = ox.NamedNode(district_iri(district_id, base))
     names = select(store, "district_names", d=node)
     if not names:

@@ -10,11 +10,26 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi import Response as FastAPIResponse
 
-from plankg.api.deps import ID, BaseDep, FormatQuery, IdPath, StoreDep
+from plankg.api.deps import (
+    ID,
+    AgencyFilter,
+    BaseDep,
+    FormatQuery,
+    IndicatorIdPath,
+    ModeFilter,
+    OffsetQuery,
+    PlanFilter,
+    PlanIdPath,
+    RoleFilter,
+    StoreDep,
+    YearFilter,
+    limit_query,
+)
 from plankg.api.models import (
     IndicatorDetail,
     IndicatorSummary,
     LineageLink,
+    NameHits,
     PlanDetail,
     PlanSummary,
     PlanTasks,
@@ -24,24 +39,26 @@ from plankg.api.models import (
     TaskLineage,
 )
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
-from plankg.api.routes.filters import check_plan
+from plankg.api.routes.filters import check_agency, check_plan
+from plankg.api.web.views import name_hits, task_filter
 from plankg.graph.analysis import measure_lineage
 from plankg.graph.lookup import local_name, select, values
 from plankg.graph.namespace import indicator_iri, plan_iri, task_iri
-from plankg.graph.search import count_tasks, search_tasks
+from plankg.graph.search import search_tasks
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["plans and tasks"])
-TaskNumber = Annotated[int, PathParam(ge=1, le=100_000)]
+TaskNumber = Annotated[int, PathParam(ge=1, le=100_000, examples=[1], description="the task's number in its "
+                                                                                   "plan, as printed (1..N)")]
 #: the relations between tasks a task's answer lists under ``links``
 LINKS = ["sameMeasure", "partOfTask", "carriesOut", "elaborates", "relatedMeasure", "relatedTask", "realizedBy"]
 
 
 @router.get("/plans", summary="Every plan with its task counts, paged (the total in X-Total-Count)",
             response_model=list[PlanSummary])
-def plans(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[PlanSummary]:
+def plans(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, limit_query(500, 100)] = 100,
+          offset: OffsetQuery = 0) -> list[PlanSummary]:
     rows = select(store, "plans")
     response.headers["X-Total-Count"] = str(len(rows))
     return [PlanSummary(id=r["plan"].rsplit("/", 1)[-1], plan=r["plan"], title=r["title"], tasks=int(r["tasks"]),
@@ -77,7 +94,7 @@ def _int(value: str | None) -> int | None:
 
 @router.get("/plans/{plan_id}", summary="A plan: title, period, counts, links, provenance",
             response_model=PlanDetail, responses={404: {"description": "unknown plan"}})
-def plan(store: StoreDep, base: BaseDep, plan_id: IdPath) -> dict[str, Any]:
+def plan(store: StoreDep, base: BaseDep, plan_id: PlanIdPath) -> dict[str, Any]:
     node = ox.NamedNode(plan_iri(plan_id, base))
     facts = _facts(store, node)
     if not facts:
@@ -98,9 +115,10 @@ def plan(store: StoreDep, base: BaseDep, plan_id: IdPath) -> dict[str, Any]:
 @router.get("/plans/{plan_id}/tasks", summary="A plan's tasks, paged (JSON), or all of them as CSV "
             "(Accept: text/csv or ?format=csv; a limit given pages the CSV too)", response_model=PlanTasks,
             responses={200: {"content": CSV_CONTENT}, 404: {"description": "unknown plan"}})
-def plan_tasks(request: Request, response: FastAPIResponse, store: StoreDep, base: BaseDep, plan_id: IdPath,
-               limit: Annotated[int | None, Query(ge=1, le=500, description="tasks a page (JSON: 100 if not given)")] = None,
-               offset: Annotated[int, Query(ge=0)] = 0, format: FormatQuery = None) -> Any:
+def plan_tasks(request: Request, response: FastAPIResponse, store: StoreDep, base: BaseDep, plan_id: PlanIdPath,
+               limit: Annotated[int | None, Query(ge=1, le=500, description="tasks a page, 1 to 500 (JSON: 100 if "
+                                                                  "not given; CSV: all)")] = None,
+               offset: OffsetQuery = 0, format: FormatQuery = None) -> Any:
     rows = select(store, "plan_tasks", plan=ox.NamedNode(plan_iri(plan_id, base)))
     if not rows:
         raise HTTPException(404, f"no plan {plan_id!r}")
@@ -116,7 +134,7 @@ def plan_tasks(request: Request, response: FastAPIResponse, store: StoreDep, bas
 
 @router.get("/tasks/{plan_id}/{number}", summary="A task with its units, targets, links and provenance",
             response_model=TaskDetail, responses={404: {"description": "unknown task"}})
-def task(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) -> dict[str, Any]:
+def task(store: StoreDep, base: BaseDep, plan_id: PlanIdPath, number: TaskNumber) -> dict[str, Any]:
     node = ox.NamedNode(task_iri(plan_id, number, base))
     facts = _facts(store, node)
     if not facts:
@@ -152,7 +170,7 @@ def task(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) ->
             summary="A task's measure lineage: the tasks of other plans and years linked to it by a named "
                     "relation (same measure, part of, carries out, related), with score and clauses, in time order",
             response_model=TaskLineage, responses={404: {"description": "unknown task"}})
-def lineage(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber) -> TaskLineage:
+def lineage(store: StoreDep, base: BaseDep, plan_id: PlanIdPath, number: TaskNumber) -> TaskLineage:
     node = ox.NamedNode(task_iri(plan_id, number, base))
     if not select(store, "task_facts", t=node):
         raise HTTPException(404, f"no task {plan_id}/{number}")
@@ -165,8 +183,8 @@ def lineage(store: StoreDep, base: BaseDep, plan_id: IdPath, number: TaskNumber)
 
 @router.get("/indicators", summary="Every indicator in label order, with the number of targets set on it; paged "
             "(the total in X-Total-Count)", response_model=list[IndicatorSummary])
-def indicators(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[IndicatorSummary]:
+def indicators(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, limit_query(500, 100)] = 100,
+               offset: OffsetQuery = 0) -> list[IndicatorSummary]:
     rows = select(store, "indicator_list")
     response.headers["X-Total-Count"] = str(len(rows))
     return [IndicatorSummary(id=r["indicator"].rsplit("/", 1)[-1], iri=r["indicator"], name=r["name"],
@@ -176,7 +194,7 @@ def indicators(store: StoreDep, response: FastAPIResponse, limit: Annotated[int,
 
 @router.get("/indicators/{indicator_id}", summary="An indicator and its target trajectory",
             response_model=IndicatorDetail, responses={404: {"description": "unknown indicator"}})
-def indicator(store: StoreDep, base: BaseDep, indicator_id: IdPath) -> dict[str, Any]:
+def indicator(store: StoreDep, base: BaseDep, indicator_id: IndicatorIdPath) -> dict[str, Any]:
     node = ox.NamedNode(indicator_iri(indicator_id, base))
     labels = values(store, "indicator_labels", i=node)
     if not labels:
@@ -186,9 +204,11 @@ def indicator(store: StoreDep, base: BaseDep, indicator_id: IdPath) -> dict[str,
 
 @router.get("/targets", summary="Targets, filtered by the year they are set for, plan (an unknown plan id "
             "answers 422 with the ids there are) or indicator", response_model=list[TargetRow])
-def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-            plan: Annotated[str | None, Query(pattern=ID, max_length=80)] = None,
-            indicator: Annotated[str | None, Query(pattern=ID, max_length=80)] = None) -> list[dict[str, str]]:
+def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge=1900, le=2100, description="the year (YYYY) a target is set for")] = None,
+            plan: Annotated[str | None, Query(pattern=ID, max_length=80, description="a plan id (see /plans); an "
+                                              "unknown one answers 422 with the ids there are")] = None,
+            indicator: Annotated[str | None, Query(pattern=ID, max_length=80,
+                                                   description="an indicator id (see /indicators)")] = None) -> list[dict[str, str]]:
     check_plan(store, plan)
     plan_node = str(plan_iri(plan, base)) if plan else None
     indicator_node = str(indicator_iri(indicator, base)) if indicator else None
@@ -197,20 +217,38 @@ def targets(store: StoreDep, base: BaseDep, year: Annotated[int | None, Query(ge
             and (indicator_node is None or r["indicator"] == indicator_node)]
 
 
-@router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked; "
-            "CSV by Accept: text/csv or ?format=csv; paged by limit and offset, the total of matching tasks in "
-            "X-Total-Count", response_model=list[SearchHit],
+@router.get("/search", summary="Full-text search over task titles and texts (Chinese bigrams), ranked; a words "
+            "or a phrase search, filtered by plan, year, agency and role as the search page; CSV by Accept: text/csv "
+            "or ?format=csv; paged by limit and offset, the total of matching tasks in X-Total-Count (agencies, "
+            "plans, districts and indicators by name: /search/names)", response_model=list[SearchHit],
             responses={200: {"content": CSV_CONTENT}})
 def search(request: Request, response: FastAPIResponse, store: StoreDep,
-           q: Annotated[str, Query(min_length=1, max_length=100)],
-           limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+           q: Annotated[str, Query(min_length=1, max_length=100, examples=["营商环境"], description=(
+               "what to find: every word (words separated by spaces) as a run of Chinese characters, or the "
+               "exact text with mode=phrase"))],
+           mode: ModeFilter = "words", plan: PlanFilter = "", year: YearFilter = None, agency: AgencyFilter = "",
+           role: RoleFilter = "", limit: Annotated[int, limit_query(100, 20)] = 20, offset: OffsetQuery = 0,
            format: FormatQuery = None) -> Any:
+    check_plan(store, plan or None)
+    check_agency(store, agency or None)
+    keep = task_filter(store, plan or None, year, agency or None, role or None)
+    found = search_tasks(store, q, 1_000_000, 0, phrase=mode == "phrase")
+    matching = [hit for hit in found if keep is None or hit["task"] in keep]
     hits = [{"task": hit["task"], "title": hit["title"], "score": hit["score"]}
-            for hit in search_tasks(store, q, limit, offset)]
-    total = str(count_tasks(store, q))  # the true total, in a header (the body keeps its shape)
+            for hit in matching[offset: offset + limit]]
+    total = str(len(matching))  # the true total, in a header (the body keeps its shape)
     if wants_csv(request.headers.get("accept"), format):
         answer = csv_response(hits, ["task", "title", "score"], "search.csv")
         answer.headers["X-Total-Count"] = total
         return answer
     response.headers["X-Total-Count"] = total
     return hits
+
+
+@router.get("/search/names", summary="The agencies (by any of their names, Chinese or English, former ones too), "
+            "plans, districts and jurisdictions, and indicators whose name holds the text", response_model=NameHits)
+def search_names(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100, examples=["市场监管局"],
+                                                          description="part of a name")]) -> NameHits:
+    found = name_hits(store, " ".join(q.split()))
+    return NameHits(**{kind: [{"id": r["id"], "iri": r["iri"], "name": r["name"], "englishName": r["en"] or None,
+                               "count": r["count"]} for r in rows] for kind, rows in found.items()})

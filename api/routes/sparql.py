@@ -111,9 +111,14 @@ async def _limited(request: Request, pool: Any, query: str | None, defaults: lis
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET); no query gives the service description",
             responses=SPARQL_RESPONSES)
-async def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query()] = None,
-                     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
-                     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = []) -> Response:  # noqa: B006
+async def sparql_get(request: Request, pool: PoolDep, query: Annotated[list[str] | None, Query(
+                         description="one SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE); none: the service "
+                         "description; more than one: 400", examples=["SELECT * WHERE { ?s ?p ?o } LIMIT 3"])] = None,
+                     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri", description=(
+                         "a named graph of the build to merge into the default graph (repeatable); a graph the "
+                         "build lacks: 400"))] = [],  # noqa: B006
+                     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri", description=(
+                         "a named graph of the build that GRAPH may name (repeatable)"))] = []) -> Response:  # noqa: B006
     if "update" in request.query_params:
         raise HTTPException(400, "updates are not allowed")
     if query is not None and len(query) != 1:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,8 +28,18 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plankg.api.cache import request_store
+from plankg.api.deps import (
+    AgencyFilter,
+    ModeFilter,
+    PageLangQuery,
+    PageQuery,
+    PageYearFilter,
+    PlanFilter,
+    RoleFilter,
+    SearchText,
+)
 from plankg.api.web import views
-from plankg.graph.search import bigrams, search_tasks
+from plankg.graph.search import search_tasks, search_terms
 from plankg.graph.store import GraphStore
 
 __all__ = ["ASSETS", "LANGUAGES", "highlight", "install_docs", "install_web", "render_resource_page",
@@ -61,7 +72,7 @@ def templates() -> Environment:
     return env
 
 
-def highlight(text: str, query: str, width: int = 80) -> Markup:
+def highlight(text: str, query: str, width: int = 80, phrase: bool = False) -> Markup:
     """An escaped excerpt of ``text`` around the first hit of ``query``'s bigrams, hits marked.
 
     >>> str(highlight("建立前海公平竞争委员会。", "公平竞争"))
@@ -69,7 +80,7 @@ def highlight(text: str, query: str, width: int = 80) -> Markup:
     >>> str(highlight("a<b>", "b"))
     'a&lt;<mark>b</mark>&gt;'
     """
-    terms = sorted(set(bigrams(query)), key=len, reverse=True)
+    terms = sorted(set(search_terms(query, phrase)), key=len, reverse=True)
     first = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, first - width // 2)
     excerpt = text[start: start + width]
@@ -228,39 +239,40 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
     store_of = request_store
 
     @app.get("/", response_class=HTMLResponse, summary="Home page: what the dataset holds, plans on a timeline")
-    def home(request: Request, lang: str = "zh") -> HTMLResponse:
+    def home(request: Request, lang: PageLangQuery = "zh") -> HTMLResponse:
         overview = views.dataset_overview(store_of(request))
         return render("home.html", Page(request, lang), overview=overview)
 
     @app.get("/find", response_class=HTMLResponse, summary="Search page: agencies, plans, districts and indicators "
              "by name, and tasks by full text (highlighted), with filters, the true total and paging")
-    def find(request: Request, q: str = "", lang: str = "zh", plan: Annotated[str, Query(max_length=80)] = "",
-             year: Annotated[int | None, Query(ge=1900, le=2100)] = None, agency: Annotated[str, Query(max_length=80)] = "",
-             role: Annotated[str, Query(pattern="^(|lead|participating|responsible)$")] = "",
-             page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> HTMLResponse:
-        query = q.strip()[:100]
+    def find(request: Request, q: SearchText = "", lang: PageLangQuery = "zh", plan: PlanFilter = "",
+             year: PageYearFilter = "", agency: AgencyFilter = "", role: RoleFilter = "", mode: ModeFilter = "words",
+             page_number: PageQuery = 1) -> HTMLResponse:
+        query = " ".join(q.split())[:100]
         store = store_of(request)  # once: a rebuild may swap the store between two reads
-        keep = views.task_filter(store, plan or None, year, agency or None, role or None)
-        hits = [h for h in search_tasks(store, query, 100_000) if keep is None or h["task"] in keep] if query else []
+        keep = views.task_filter(store, plan or None, int(year) if year else None, agency or None, role or None)
+        hits = [h for h in search_tasks(store, query, 100_000, phrase=mode == "phrase")
+                if keep is None or h["task"] in keep] if query else []
         total = len(hits)
         pages = max(1, -(-total // SEARCH_PAGE))
         hits = hits[(page_number - 1) * SEARCH_PAGE: page_number * SEARCH_PAGE]
         titles = {p["id"]: p for p in views.dataset_overview(store)["plans"]}
         for hit in hits:
-            hit["snippet"] = highlight(hit["text"], query)
-            hit["titleMarked"] = highlight(hit["title"], query, 200)
+            hit["snippet"] = highlight(hit["text"], query, phrase=mode == "phrase")
+            hit["titleMarked"] = highlight(hit["title"], query, 200, phrase=mode == "phrase")
             hit["planTitle"] = titles.get(hit["plan"], {}).get("title", hit["plan"])
             hit["planEn"] = titles.get(hit["plan"], {}).get("en", "")
         names = views.name_hits(store, query) if query else {}
-        filters = {"plan": plan, "year": year or "", "agency": agency, "role": role}
+        filters = {"plan": plan, "year": year, "agency": agency, "role": role, "mode": mode}
         return render("search.html", Page(request, lang), q=query, hits=hits, total=total, names=names,
                       filters=filters, page_number=page_number, pages=pages, plans=list(titles.values()),
                       agencies=views.browse(store, "agencies"), first=(page_number - 1) * SEARCH_PAGE + 1)
 
     @app.get("/browse/{kind}", response_class=HTMLResponse, summary="Index pages: every agency, district and "
              "jurisdiction, indicator or plan, paged, with the true total")
-    def browse(request: Request, kind: Literal["agencies", "districts", "indicators", "plans"], lang: str = "zh",
-               page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1) -> HTMLResponse:
+    def browse(request: Request, kind: Annotated[Literal["agencies", "districts", "indicators", "plans"], PathParam(
+                   description="what to list: agencies, districts (with jurisdictions), indicators or plans")],
+               lang: PageLangQuery = "zh", page_number: PageQuery = 1) -> HTMLResponse:
         rows = views.browse(store_of(request), kind)
         pages = max(1, -(-len(rows) // BROWSE_PAGE))
         shown = rows[(page_number - 1) * BROWSE_PAGE: page_number * BROWSE_PAGE]
@@ -268,7 +280,8 @@ def install_web(app: FastAPI, assets_dir: Path | None, examples: Callable[[], li
                       page_number=page_number, pages=pages, first=(page_number - 1) * BROWSE_PAGE + 1)
 
     @app.get("/editor", response_class=HTMLResponse, summary="SPARQL editor (YASGUI) with the example queries")
-    def editor(request: Request, query: str = "", lang: str = "zh") -> HTMLResponse:
+    def editor(request: Request, query: Annotated[str, Query(description="a SPARQL query to open in the editor")] = "",
+               lang: PageLangQuery = "zh") -> HTMLResponse:
         return render("editor.html", Page(request, lang), examples=examples(), query=query[:100_000],
                       available="yasgui" in app.state.assets)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.api.routes.filters import tasks_in_year
 from plankg.graph.analysis import find_agencies, responsibilities, responsibility_index
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
@@ -397,19 +398,17 @@ def name_hits(store: GraphStore, q: str) -> dict[str, list[dict[str, Any]]]:
 def task_filter(store: GraphStore, plan: str | None, year: int | None, agency: str | None,
                 role: str | None) -> set[str] | None:
     """The tasks that pass the search filters, or None when no filter is given: in plan
-    ``plan`` (its id); in force in ``year`` (the plan's period holds it); naming agency
-    ``agency`` (its id) in role ``role`` (lead, participating, responsible; any when not given)."""
+    ``plan`` (its id); in force or due in ``year`` (as the REST ``year``: the plan's period
+    holds it or the deadline falls in it); naming agency ``agency`` (its id) in role ``role``
+    (lead, participating, responsible; any when not given)."""
     if not (plan or year or agency or role):
         return None
-    periods = {p["id"]: p for p in dataset_overview(store)["plans"]}
+    in_year = tasks_in_year(store, year) if year else None
     keep: set[str] = set()
     for row in _rows(store, named_query("task_agency_roles")):
         plan_id = row["task"].split("/plan/", 1)[-1].split("/", 1)[0]
-        period = periods.get(plan_id, {})
-        row_role = local_id(row["role"]).rsplit("#", 1)[-1].removesuffix("Agency")
-        if plan and plan_id != plan:
-            continue
-        if year and not (int(period.get("start") or 0) <= year <= int(period.get("end") or period.get("start") or 0)):
+        row_role = local_id(row.get("role", "")).rsplit("#", 1)[-1].removesuffix("Agency")
+        if (plan and plan_id != plan) or (in_year is not None and row["task"] not in in_year):
             continue
         if (agency and local_id(row.get("agency", "")) != agency) or (role and row_role != role):
             continue
