@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from plankg.graph.registry import code_list
 from plankg.graph.store import PREFIXES, named_query
 
 __all__ = ["CC0", "CONTEXT", "DESCRIPTION_TYPES", "LICENCE_NOTE", "NS", "compact_jsonld", "dataset_description",
@@ -231,12 +232,28 @@ def _void(ds: ox.NamedNode, store: Any, base: str, service: str) -> list[ox.Trip
         out.append(ox.Triple(ds, _n("void:vocabulary"), ox.NamedNode(namespace)))
     for example in ("plan/sz-market-2024", "agency/sz-amr"):
         out.append(ox.Triple(ds, _n("void:exampleResource"), ox.NamedNode(base + example)))
+    out += _linkset(ds, store)
     for graph, size in counts:
         subset = ox.NamedNode(graph)
         out += [ox.Triple(ds, _n("void:subset"), subset), ox.Triple(subset, _n("rdf:type"), _n("void:Dataset")),
                 ox.Triple(subset, _n("void:triples"), _lit(size, datatype="xsd:integer")),
                 ox.Triple(subset, _n("sd:name"), subset)]
     return out
+
+
+def _linkset(ds: ox.NamedNode, store: Any) -> list[ox.Triple]:
+    """The links out to the GB/T 2260 code list (``pk:divisionCodeEntry``) as a VoID linkset."""
+    links = store.select(named_query("division_code_links")).rows[0][0]
+    gb2260 = code_list("gb2260")
+    linkset, target = ox.NamedNode(ds.value + "#links-gb2260"), ox.NamedNode(gb2260.iri("").split("?", 1)[0])
+    return [ox.Triple(ds, _n("void:subset"), linkset), ox.Triple(linkset, _n("rdf:type"), _n("void:Linkset")),
+            ox.Triple(linkset, _n("void:linkPredicate"), _n("pk:divisionCodeEntry")),
+            ox.Triple(linkset, _n("void:subjectsTarget"), ds), ox.Triple(linkset, _n("void:objectsTarget"), target),
+            ox.Triple(linkset, _n("void:triples"), _lit(str(links), datatype="xsd:integer")),
+            ox.Triple(target, _n("rdf:type"), _n("void:Dataset")),
+            ox.Triple(target, _n("dcterms:title"), _lit("GB/T 2260 行政区划代码", "zh")),
+            ox.Triple(target, _n("dcterms:publisher"), _lit(gb2260.publisher, "zh")),
+            ox.Triple(target, _n("dcterms:source"), _lit(gb2260.source, "en"))]
 
 
 def _distributions(ds: ox.NamedNode, service: str, dump_size: int | None) -> list[ox.Triple]:

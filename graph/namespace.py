@@ -76,6 +76,7 @@ class PK(DefinedNamespace):
     deadlinePrecision: URIRef
     declaredTaskCount: URIRef
     divisionCode: URIRef
+    divisionCodeEntry: URIRef
     elaborates: URIRef
     fileName: URIRef
     hasTarget: URIRef

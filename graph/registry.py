@@ -22,6 +22,7 @@ from plankg.graph.errors import InputError, PlankgError
 __all__ = [
     "AgencyEntry",
     "AgencyRegistry",
+    "CodeList",
     "ContractOverrideError",
     "DistrictEntry",
     "DistrictRegistry",
@@ -34,6 +35,7 @@ __all__ = [
     "RegistryError",
     "UnknownAgencyError",
     "UnknownPlanError",
+    "code_list",
     "new_plan_slug",
 ]
 
@@ -908,3 +910,39 @@ class PlanCatalogue:
     def order(self) -> list[str]:
         """The slugs in the contract's order, then the others in the order they were added."""
         return list(self.entries)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A public code list whose entries have an IRI of their own (``data/registry/code_lists.csv``).
+
+    Attributes:
+        scheme: the list's short name (``gb2260``).
+        iri_template: the IRI of one entry, ``{code}`` standing for the code.
+        publisher: who publishes the list.
+        source: where the IRI form was read (and how it was checked).
+        checked: the date it was checked.
+    """
+
+    scheme: str
+    iri_template: str
+    publisher: str
+    source: str
+    checked: str
+
+    def iri(self, code: str) -> str:
+        """The IRI of the entry ``code`` of this list."""
+        return self.iri_template.replace("{code}", code)
+
+
+@cache
+def code_list(scheme: str) -> CodeList:
+    """The code list ``scheme`` of ``data/registry/code_lists.csv``.
+
+    Raises:
+        RegistryError: no such list.
+    """
+    for row in _read_table("code_lists.csv"):
+        if row["scheme"] == scheme:
+            return CodeList(row["scheme"], row["iri_template"], row["publisher"], row["source"], row["checked"])
+    raise RegistryError(f"no code list {scheme!r}", "code_lists.csv")

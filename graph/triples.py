@@ -46,6 +46,7 @@ from plankg.graph.registry import (
     JurisdictionRegistry,
     PlanCatalogue,
     UnknownPlanError,
+    code_list,
 )
 from plankg.graph.resolve import Names
 
@@ -188,11 +189,17 @@ def registry_triples(agencies: AgencyRegistry, districts: DistrictRegistry,
         out.add((node, RDFS.label, en(district.name_en)))
         out.add((node, DCTERMS.type, Literal(district.kind)))
         if district.code:
-            out.add((node, PK.divisionCode, Literal(district.code)))
+            out.update(division_code_triples(node, district.code))
         if names is not None and district.jurisdiction in names.jurisdictions.entries:
             out.add((node, PK.sameArea, jurisdiction_iri(district.jurisdiction)))
             names.jurisdiction(district.jurisdiction)
     return out
+
+
+def division_code_triples(node: URIRef, code: str) -> set[Triple]:
+    """A district's or jurisdiction's GB/T 2260 code, as printed and as the IRI of its entry in
+    the public code list (``data/registry/code_lists.csv``)."""
+    return {(node, PK.divisionCode, Literal(code)), (node, PK.divisionCodeEntry, URIRef(code_list("gb2260").iri(code)))}
 
 
 def jurisdiction_triples(names: Names) -> set[Triple]:
@@ -214,7 +221,7 @@ def jurisdiction_triples(names: Names) -> set[Triple]:
             out.add((node, RDFS.label, en(entry.name_en)))
         out.add((node, DCTERMS.type, Literal(entry.level)))
         if entry.division_code:
-            out.add((node, PK.divisionCode, Literal(entry.division_code)))
+            out.update(division_code_triples(node, entry.division_code))
         if entry.parent:
             out.add((node, PK.parentJurisdiction, jurisdiction_iri(entry.parent)))
     return out

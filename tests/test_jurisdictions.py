@@ -126,3 +126,13 @@ def test_a_bad_registry_row_names_file_line_and_column(tmp_path: Path) -> None:
     table.write_text("id,name_zh\nok-id,某局\nBad Id,另一局\n", encoding="utf-8")
     with pytest.raises(RegistryError, match=r"agencies.csv:3, column 'id'"):
         AgencyRegistry.load(table)
+
+
+def test_codes_link_out_to_the_public_code_list(store: GraphStore) -> None:
+    """Each GB/T 2260 code is also the IRI of its entry in the ministry's code list, as the
+    registry records (data/registry/code_lists.csv, with where the form was read)."""
+    rows = store.select("""SELECT ?place ?code ?entry WHERE { ?place pk:divisionCode ?code .
+        OPTIONAL { ?place pk:divisionCodeEntry ?entry } }""").rows
+    assert rows and all(entry == f"https://dmfw.mca.gov.cn/9095/xzqh/getList?code={code}" for _, code, entry in rows)
+    shenzhen = [entry for place, _, entry in rows if place.endswith("/jurisdiction/440300")]
+    assert shenzhen == ["https://dmfw.mca.gov.cn/9095/xzqh/getList?code=440300"]
