@@ -39,3 +39,16 @@ def test_districts_and_jurisdictions(client: TestClient) -> None:
 def test_indicators_list(client: TestClient) -> None:
     rows = {r["id"]: r for r in client.get("/indicators", params={"limit": 500}).json()}
     assert rows["hightech-fdi"]["targets"] >= 2
+
+
+def test_jurisdiction_page(client: TestClient) -> None:
+    """A jurisdiction has a page of its own: level, code with its code-list entry, parent, the
+    plans of its government, the jurisdictions below it and its agencies."""
+    page = client.get("/id/jurisdiction/440300", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "<h1 lang=\"zh\">深圳市</h1>" in page.text
+    assert 'href="https://dmfw.mca.gov.cn/9095/xzqh/getList?code=440300"' in page.text
+    assert 'href="/id/jurisdiction/440000"' in page.text  # 广东省, its parent
+    assert page.text.count('href="/id/plan/') == 11 and 'href="/id/jurisdiction/440305"' in page.text
+    assert 'href="/id/agency/sz-amr"' in page.text
+    english = client.get("/id/jurisdiction/440300?lang=en", headers={"accept": "text/html"})
+    assert "Plans of this government" in english.text and "prefecture" in english.text

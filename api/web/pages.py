@@ -194,6 +194,9 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
     if len(parts) == 2 and parts[0] == "district":
         data = views.district_page(store, iri)
         return None if data is None else render("district.html", page, district=data)
+    if len(parts) == 2 and parts[0] == "jurisdiction":
+        data = views.jurisdiction_page(store, iri)
+        return None if data is None else render("jurisdiction.html", page, place=data)
     if len(parts) == 2 and parts[0] == "indicator":
         data = views.indicator_page(store, iri)
         return None if data is None else render("indicator.html", page, indicator=data)

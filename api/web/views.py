@@ -343,6 +343,22 @@ def district_page(store: GraphStore, district_iri: str) -> dict[str, Any] | None
             "tasks": tasks, "agencies": agencies}
 
 
+def jurisdiction_page(store: GraphStore, jurisdiction_iri: str) -> dict[str, Any] | None:
+    """A jurisdiction (a government's area): names, level, GB/T 2260 code with its entry in the
+    public code list, parent, the jurisdictions below it, the districts of the same area, the
+    plans it issues and the agencies of its government; None when unknown."""
+    node = {"j": ox.NamedNode(jurisdiction_iri)}
+    facts = _rows(store, named_query("page_jurisdiction"), node)
+    if not facts:
+        return None
+    parts: dict[str, list[dict[str, str]]] = {"jurisdiction": [], "district": [], "plan": []}
+    for row in _rows(store, named_query("page_jurisdiction_parts"), node):
+        parts[row["kind"]].append(row)
+    agencies = _rows(store, named_query("page_district_agencies"), {"d": ox.NamedNode(jurisdiction_iri)})
+    return {"iri": jurisdiction_iri, "id": local_id(jurisdiction_iri), **facts[0], "children": parts["jurisdiction"],
+            "districts": parts["district"], "plans": parts["plan"], "agencies": agencies}
+
+
 def indicator_page(store: GraphStore, indicator_iri: str) -> dict[str, Any] | None:
     """An indicator with its target trajectory in year order; None when unknown."""
     node = {"indicator": ox.NamedNode(indicator_iri)}
