@@ -27,6 +27,7 @@ from plankg.graph.registry import (
     new_plan_slug,
 )
 from plankg.graph.resolve import Names
+from plankg.graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ in its graph and only there)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
-import re
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
