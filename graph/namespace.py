@@ -93,6 +93,7 @@ class PK(DefinedNamespace):
     parentSection: URIRef
     parentJurisdiction: URIRef
     provisional: URIRef
+    retrieved: URIRef
     sameArea: URIRef
     sourceLayout: URIRef
     participatingAgency: URIRef

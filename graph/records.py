@@ -279,6 +279,10 @@ class SourceRecord:
         origin: where the file comes from, as the ``MANIFEST.csv`` beside it says (a web
             address, a document number), if it says.
         description: what the file holds, as ``MANIFEST.csv`` describes it.
+        title: the document's title as printed, where ``MANIFEST.csv`` gives it.
+        issuers: who issued the document, as printed (``MANIFEST.csv``, ``|`` between names).
+        issued: the date the document was issued (YYYY-MM-DD), where known.
+        retrieved: the date the file was retrieved from its origin (YYYY-MM-DD), where known.
     """
 
     file: str
@@ -291,3 +295,7 @@ class SourceRecord:
     layout: str = ""
     origin: str | None = None
     description: str | None = None
+    title: str | None = None
+    issuers: tuple[str, ...] = ()
+    issued: str | None = None
+    retrieved: str | None = None

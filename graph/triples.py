@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DC, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from plankg.graph.errors import InputError, PlankgError
 from plankg.graph.namespace import (
@@ -448,7 +448,8 @@ def plan_slug(plans: PlanCatalogue, title: str, where: str) -> str:
 def manifest_triples(source: URIRef, record: SourceRecord) -> set[Triple]:
     """What the sources' ``MANIFEST.csv`` says of a file: where it comes from (the web address
     as ``dcterms:source``, the words as ``rdfs:comment``), the document number (文号) it
-    names, and what the file holds (``dcterms:description``)."""
+    names, what the file holds (``dcterms:description``), and where given the document's title,
+    issuers as printed (``dc:publisher``), date issued and the date the file was retrieved."""
     out: set[Triple] = set()
     if record.origin:
         out.add((source, RDFS.comment, en(record.origin)))
@@ -458,6 +459,13 @@ def manifest_triples(source: URIRef, record: SourceRecord) -> set[Triple]:
             out.add((source, DCTERMS.identifier, Literal(number)))
     if record.description:
         out.add((source, DCTERMS.description, en(record.description)))
+    if record.title:
+        out.add((source, DCTERMS.title, zh(record.title)))
+    out.update((source, DC.publisher, zh(name)) for name in record.issuers)  # names as printed, not agencies
+    if record.issued:
+        out.add((source, DCTERMS.issued, Literal(record.issued, datatype=XSD.date)))
+    if record.retrieved:
+        out.add((source, PK.retrieved, Literal(record.retrieved, datatype=XSD.date)))
     return out
 
 

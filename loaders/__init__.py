@@ -192,27 +192,50 @@ def read_corpus(directory: Path, encoding: str = "utf-8", strict: bool = False,
     for path in files:
         try:
             record, file_warnings = _read_one(path, encoding, strict, max_bytes, seen)
+            if record is not None:
+                record = _with_manifest(record, manifest.get(path.name, {}), directory)
         except LoaderError as exc:
             errors.append(exc)
             continue
         warnings.extend(file_warnings)
         if record is not None:
-            row = manifest.get(path.name, {})
-            records.append(dataclasses.replace(record, origin=row.get("origin") or None,
-                                               description=row.get("description") or None))
+            records.append(record)
     return CorpusRead(tuple(records), tuple(warnings), tuple(errors))
 
 
+def _with_manifest(record: SourceRecord, row: dict[str, str], directory: Path) -> SourceRecord:
+    """``record`` with what ``MANIFEST.csv`` says of its file."""
+    return dataclasses.replace(
+        record, origin=row.get("origin") or None, description=row.get("description") or None,
+        title=row.get("title") or None, issued=_manifest_date(row, "issued", directory),
+        issuers=tuple(n.strip() for n in (row.get("issuer") or "").split("|") if n.strip()),
+        retrieved=_manifest_date(row, "retrieved", directory))
+
+
+def _manifest_date(row: dict[str, str], column: str, directory: Path) -> str | None:
+    """A date cell of ``MANIFEST.csv`` (YYYY-MM-DD), None when empty; a :class:`LoaderError`
+    naming the file and column when it is not a date."""
+    value = (row.get(column) or "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise LoaderError(f"column {column!r} of {row.get('file')}: {value!r} is not a date (YYYY-MM-DD)",
+                          "MANIFEST.csv", int(row["line"]) if row.get("line") else None)
+    return value
+
+
 def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
-    """The rows of the ``MANIFEST.csv`` beside the sources (file, sha256, origin, description),
-    by file name; empty when there is none or it cannot be read as such a table."""
+    """The rows of the ``MANIFEST.csv`` beside the sources (file, sha256, origin, description;
+    optionally title, issuer, issued, retrieved), by file name, each with its line number under
+    ``"line"``; empty when there is none or it cannot be read as such a table."""
     import csv
 
     path = directory / "MANIFEST.csv"
     if not path.is_file():
         return {}
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        rows = [{**row, "line": str(reader.line_num)} for row in reader]
     except (UnicodeDecodeError, csv.Error):
         return {}
     return {row["file"]: row for row in rows if row.get("file")}

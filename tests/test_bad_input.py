@@ -89,6 +89,9 @@ FAULTS = {
                       f"{F000}:3: the file is only headings, no items"),
     "file too large": (rewrite(F000, lambda b: b + b"\n" * 200_000), ["small limit"],
                        f"{F000}: the file is"),
+    "a manifest date that is no date": (replace("MANIFEST.csv", "2023-08-05", "2023年8月5日"), [],
+                                        "MANIFEST.csv:3: column 'issued' of 001_560f08f7727a2982.txt: '2023年8月5日' "
+                                        "is not a date (YYYY-MM-DD)"),
     "same file twice with --strict": (lambda folder: shutil.copy(folder / F000, folder / "005_copy.txt"), ["strict"],
                                       f"005_copy.txt:1: the same file as {F000}"),
 }
