@@ -238,13 +238,5 @@ class ConditionalMiddleware:
 
 
 class Compression(GZipMiddleware):
-    """gzip for answers of 1 KiB and more (starlette's), except the SPARQL endpoint's, whose
-    headers belong to its own module."""
-
-    UNCOMPRESSED = ("/sparql",)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] in self.UNCOMPRESSED:
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+    """gzip for answers of 1 KiB and more (starlette's), SPARQL results included, for clients
+    that ask for it (``Accept-Encoding: gzip``; ``Vary`` then names it too)."""
