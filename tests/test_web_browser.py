@@ -142,6 +142,23 @@ def test_plan_page_filter_by_agency(page) -> None:
     assert "优化身份被冒用经营主体税务解绑流程" in page.locator("table.tasks").inner_text()
 
 
+def test_plan_page_contents_and_due_by_filter(page) -> None:
+    """A long plan has a table of contents leading to its sections; the "due by" filter offers
+    the months of the plan's deadline dates and keeps the tasks due then or before."""
+    page.goto(page.base + "/id/plan/sz-pilot-batch1")
+    toc = page.locator("nav.toc a")
+    assert toc.count() >= 10 and toc.first.inner_text() == "健全透明规范的市场主体准入退出机制"
+    toc.first.click()
+    page.wait_for_url("**#s-*")
+    anchor = page.url.rsplit("#", 1)[1]
+    assert page.locator(f"tr#{anchor}").inner_text().strip() == "健全透明规范的市场主体准入退出机制"
+    page.get_by_label("到期不晚于").select_option("2022-06")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**due=2022-06*")
+    # 73 items have a deadline date in or before June 2022 (counted by SPARQL over pk:deadline)
+    assert "显示 73 项" in page.locator("form.filters .showing").inner_text()
+
+
 def test_district_page(page) -> None:
     page.goto(page.base + "/id/district/qianhai?lang=en")
     assert page.locator("h1").inner_text() == "前海深港现代服务业合作区"

@@ -11,6 +11,7 @@ installed ``node_modules`` folder by this app, never from a CDN. The language is
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -178,8 +179,9 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
     data: dict[str, Any] | None
     if len(parts) == 2 and parts[0] == "plan":
         params = request.query_params
+        due = params.get("due") or ""
         data = views.plan_page(store, iri, params.get("section") or None, params.get("agency") or None,
-                                params.get("deadline") or None)
+                                params.get("deadline") or None, due if re.fullmatch(r"\d{4}-\d{2}", due) else None)
         return None if data is None else render("plan.html", page, plan=data, filters=params)
     if len(parts) == 4 and parts[0] == "plan" and parts[2] == "task":
         data = views.task_page(store, iri)

@@ -68,7 +68,7 @@ def _units_by_task(rows: list[dict[str, str]]) -> dict[str, dict[str, list[dict[
 
 
 def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agency: str | None = None,
-              deadline: str | None = None) -> dict[str, Any] | None:
+              deadline: str | None = None, due: str | None = None) -> dict[str, Any] | None:
     """A plan with its sections and tasks in order (units by role, deadline, targets).
 
     Args:
@@ -76,6 +76,8 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
         plan_iri: the plan's IRI.
         section, agency, deadline: optional filters (a section IRI, an agency id, a deadline
             text or a year it contains).
+        due: an optional month (YYYY-MM): only the tasks whose deadline date falls in it or
+            before (the months offered are those of the plan's deadline dates).
 
     Returns:
         The page's data, or None for an unknown plan.
@@ -101,6 +103,11 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
     agencies = sorted({(u["id"], u["name"]) for t in tasks for role in ROLES for u in t["units"][role]},
                       key=lambda a: a[1])
     deadlines = sorted({t["deadline"] for t in tasks if t["deadline"]})
+    due_months = sorted({t["due"][:7] for t in tasks if t.get("due")})
+    # the table of contents: each section that heads tasks, in the order of the tasks
+    toc = [{"anchor": "s-" + local_id(s), "number": sections[s].get("number", ""), "title": sections[s]["title"],
+            "tasks": sum(1 for t in tasks if t.get("section") == s)}
+           for s in dict.fromkeys(t.get("section") for t in tasks) if s in sections]
     if section:
         inside = {section} | {s for s, r in sections.items() if r.get("parent") == section}
         tasks = [t for t in tasks if t.get("section") in inside]
@@ -108,10 +115,13 @@ def plan_page(store: GraphStore, plan_iri: str, section: str | None = None, agen
         tasks = [t for t in tasks if any(u["id"] == agency for role in ROLES for u in t["units"][role])]
     if deadline:
         tasks = [t for t in tasks if deadline in (t["deadline"] or "")]
+    if due:
+        tasks = [t for t in tasks if t.get("due") and t["due"][:7] <= due]
     ordered_sections = sorted(sections.values(), key=lambda s: [int(p) if p.isdigit() else 0
                                                                 for p in s.get("number", "0").split(".")])
     return {"iri": plan_iri, "id": local_id(plan_iri), **facts[0], "found": total, "tasks": tasks,
-            "sections": ordered_sections, "agencies": agencies, "deadlines": deadlines,
+            "sections": ordered_sections, "agencies": agencies, "deadlines": deadlines, "dueMonths": due_months,
+            "toc": toc,
             **_plan_context(_rows(store, named_query("page_plan_context"), node))}
 
 
