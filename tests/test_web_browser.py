@@ -259,3 +259,14 @@ def test_index_pages(page) -> None:
     assert page.locator("table.browse tbody tr").count() == 12
     page.goto(page.base + "/browse/indicators?page=2")
     assert page.locator("nav.pager a[rel=prev]").count() == 1
+
+
+def test_task_page_cite_box(page) -> None:
+    """The task page says how to cite it: IRI, plan with its 文号, source file and line (001 line
+    59 prints item 7 of the international plan, 更大力度吸引和利用外资)."""
+    page.goto(page.base + "/id/plan/sz-intl-2023-2025/task/7")
+    cite = page.locator("section.cite")
+    assert "深办发〔2023〕12号" in cite.inner_text() and "001_560f08f7727a2982.txt" in cite.inner_text()
+    text = page.get_by_label("引用格式（可复制）").input_value()
+    assert text.startswith("深圳市优化国际化营商环境工作方案（2023—2025年）（深办发〔2023〕12号，2023-08-05），第7项：更大力度吸引和利用外资。")
+    assert "第59行" in text and text.endswith("https://w3id.org/plankg/id/plan/sz-intl-2023-2025/task/7，CC0 1.0。")

@@ -293,6 +293,7 @@ def task_page(store: GraphStore, task_iri: str) -> dict[str, Any] | None:
     return {
         "iri": task_iri, "plan": plan_iri, "planId": local_id(plan_iri), "planTitle": plan[0]["title"] if plan else "",
         "planEn": plan[0].get("en", "") if plan else "", "number": int(one["taskNumber"]), "title": one["title"],
+        "planIdentifier": plan[0].get("identifier", "") if plan else "", "planIssued": plan[0].get("issued", "") if plan else "",
         "text": one["text"], "section": one.get("inSection", ""), "sectionTitle": section[0]["title"] if section else "",
         "deadlines": sorted(set(many.get("deadlineText", []))), "deadlineDates": sorted(set(many.get("deadline", []))),
         "national": one.get("nationalReform") == "true", "official": many.get("responsibleOfficial", []),
