@@ -120,11 +120,13 @@ class RemoteStore:
         return found
 
     def _request(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
-                 named_graphs: Sequence[str] = ()) -> bytes:
-        """POST a query (the usual prefixes declared) in the store's dataset, or in the one given."""
+                 named_graphs: Sequence[str] = (), base: str | None = None) -> bytes:
+        """POST a query (the usual prefixes declared, after ``base`` as BASE: Virtuoso refuses a
+        BASE after a PREFIX) in the store's dataset, or in the one given."""
         if not default_graphs and not named_graphs:
             default_graphs, named_graphs = self.dataset()
-        return self._post(_PROLOGUE + sparql, accept, default_graphs, named_graphs)
+        prologue = f"BASE <{base}>\n{_PROLOGUE}" if base else _PROLOGUE
+        return self._post(prologue + sparql, accept, default_graphs, named_graphs)
 
     def _post(self, sparql: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> bytes:
         import socket
@@ -220,10 +222,10 @@ class RemotePool:
     def run(self, request: QueryRequest) -> QueryResult:
         """Check a query and forward its normalized text; the answer in the format chosen."""
         request, fmt = prepare(request)
-        text = f"BASE <{request.base_iri}>\n{request.text}" if request.base_iri else request.text
         graph_form = request.form in ("ConstructQuery", "DescribeQuery")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-        body = self.store._request(text, accept, request.default_graphs, request.named_graphs)
+        body = self.store._request(request.text, accept, request.default_graphs, request.named_graphs,
+                                   base=request.base_iri or None)
         if len(body) > self.max_bytes:
             raise StoreUnavailable(f"the remote store answered more than {self.max_bytes} bytes")
         try:
