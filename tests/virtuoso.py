@@ -76,10 +76,9 @@ def _wait_for_sparql(base: str, seconds: float, process: subprocess.Popen[bytes]
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"virtuoso-t exited with {process.returncode}")
-        with contextlib.suppress(urllib.error.URLError, OSError):
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(urllib.error.URLError, OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise RuntimeError(f"Virtuoso's /sparql did not answer within {seconds:g} s")
 
