@@ -16,6 +16,7 @@ that rows were lost, and resets a large PUT sent before its digest challenge.
 
 from __future__ import annotations
 
+import difflib
 import json
 import urllib.parse
 from collections.abc import Iterator
@@ -151,7 +152,9 @@ def test_every_route_answers_as_on_the_embedded_store(published: str, build_dir:
             ours, theirs = embedded.get(path, headers=headers), served.get(path, headers=headers)
             media = ours.headers.get("content-type", "")
             if ours.status_code != theirs.status_code or not _same(path, ours.content, theirs.content, media):
-                differ.append(f"{path[:120]} {headers}: {ours.status_code} {theirs.status_code} {theirs.text[:200]}")
+                lines = list(difflib.unified_diff(ours.text.splitlines(), theirs.text.splitlines(), lineterm="", n=0))
+                differ.append(f"{path[:120]} {headers}: {ours.status_code} {theirs.status_code} "
+                              + "\n".join(lines[2:12]))
     embedded_app.state.served.close()
     assert not differ, f"{len(differ)} of {len(routes)} differ:\n" + "\n".join(differ[:10])
 
