@@ -29,6 +29,7 @@ from plankg.api.models import (
     IndicatorDetail,
     IndicatorSummary,
     LineageLink,
+    NamedHit,
     NameHits,
     PlanDetail,
     PlanSummary,
@@ -250,5 +251,10 @@ def search(request: Request, response: FastAPIResponse, store: StoreDep,
 def search_names(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100, examples=["市场监管局"],
                                                           description="part of a name")]) -> NameHits:
     found = name_hits(store, " ".join(q.split()))
-    return NameHits(**{kind: [{"id": r["id"], "iri": r["iri"], "name": r["name"], "englishName": r["en"] or None,
-                               "count": r["count"]} for r in rows] for kind, rows in found.items()})
+
+    def hits(kind: str) -> list[NamedHit]:
+        return [NamedHit(id=r["id"], iri=r["iri"], name=r["name"], englishName=r["en"] or None, count=r["count"])
+                for r in found.get(kind, [])]
+
+    return NameHits(agencies=hits("agencies"), plans=hits("plans"), districts=hits("districts"),
+                    indicators=hits("indicators"))

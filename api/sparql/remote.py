@@ -293,7 +293,8 @@ def _store_opener(urls: set[str], user: str | None, password: str | None) -> Any
 
         def retry_http_digest_auth(self, req: Any, auth: str) -> Any:
             _, challenge = auth.split(" ", 1)
-            self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+            self.challenge = urllib.request.parse_keqv_list(
+                [part for part in urllib.request.parse_http_list(challenge) if part])
             return super().retry_http_digest_auth(req, auth)
 
     handlers: list[Any] = []
