@@ -32,6 +32,8 @@ class Served:
         graphs: the build's named graphs (the only ones ``FROM`` and the protocol may name).
         dump: the build's ``plankg.nq``, served under ``/dumps``.
         cache: the answers to repeated GETs (None for a remote store, which can change).
+        answers: the answers to repeated SPARQL queries (:mod:`plankg.api.sparql.fastpath`;
+            None for a remote store, or when ``sparql_cache_bytes`` is 0).
         dumps: the merged graph serialized per format, filled on first request.
     """
 
@@ -40,6 +42,7 @@ class Served:
     graphs: frozenset[str]
     dump: Path | None
     cache: ResponseCache | None
+    answers: ResponseCache | None = None
     dumps: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
@@ -56,7 +59,8 @@ class Served:
             return cls(store, pool, graphs, dump, None)
         responsibility_index(store)
         searchable(store)
-        return cls(store, pool, graphs, dump, ResponseCache())
+        answers = ResponseCache(1 << 20, settings.sparql_cache_bytes) if settings.sparql_cache_bytes > 0 else None
+        return cls(store, pool, graphs, dump, ResponseCache(), answers)
 
     def close(self, *_: Any) -> None:
         """Stop the build's query workers."""

@@ -1,14 +1,21 @@
-"""Benchmark of the service over HTTP on loopback: the agency lookup, five representative
-SPARQL queries and the web pages (HTML; the target is 100 ms a page), median and p99 latency and requests/s, side by side with the same queries sent
-to an Oxigraph server holding the same build and (if installed) to rdflib-endpoint serving it.
-Prints a table; never fails on a time. Every server is started here on 127.0.0.1 and stopped.
+"""Benchmark of the service over HTTP on loopback, side by side with Oxigraph's own server
+holding the same build (and any other SPARQL server given with ``--endpoint name=URL``, e.g. a
+Virtuoso loaded with the build: the hook for stores run elsewhere), in one interleaved run
+(:mod:`plankg_bench.compare`): the five benchmark queries request by request, warm (the same
+text again) and cold (each text unique), with each system's ratio to Oxigraph's server; then
+a 32-client load of the same queries, system after system in alternating phases. Then plankg's
+agency lookup and web pages (HTML; the target is 100 ms a page). Prints tables and writes
+``BUILD/bench-service.json``; never fails on a time. Every server is started here on
+127.0.0.1 and stopped.
 
 ``--start N`` instead measures N times, from ``plankg serve`` to its first SPARQL answer, the
-start of the service on the build (the first start of a build also makes its on-disk store) and
-the resident memory of the server and its query workers; ``PLANKG_PERSISTENT_STORE=0`` gives the
-older start that loads the N-Quads in every process.
+start of the service on the build (the first start of a build without a prepared store also
+makes it) and the memory of the server and its query workers, resident (RSS, which counts
+pages shared between processes once per process) and proportional (PSS, shared pages divided
+among the processes sharing them: the machine's real cost).
 
-Usage: ``python bench/service.py [--build build] [--requests 200] [--skip-rdflib] [--start 3]``
+Usage: ``python bench/service.py [--build build] [--rounds 100] [--clients 32] [--seconds 5]
+[--endpoint virtuoso=http://127.0.0.1:8890/sparql] [--start 3]``
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from plankg_bench.compare import Endpoint, interleaved, load_phases, print_comparison
 from plankg_bench.harness import QUERIES, time_requests
 from plankg_bench.loadtest import free_port
 from plankg_bench.loadtest import wait_for_port as wait_for
@@ -39,31 +47,39 @@ PAGES = {
 }
 
 
-def sparql(url: str, query: str, count: int) -> dict[str, float]:
-    body = urllib.parse.urlencode({"query": query}).encode()
-    return time_requests(url, count, {"Content-Type": "application/x-www-form-urlencoded",
-                                      "Accept": "application/sparql-results+json"}, body)
-
-
-def _rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children, in MiB (Linux /proc)."""
-    total = 0.0
-    pids = [pid]
-    while pids:
-        current = pids.pop()
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc)."""
+    out, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        out.append(current)
         try:
-            with open(f"/proc/{current}/status", encoding="ascii") as status:
-                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
             with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as children:
-                pids.extend(int(child) for child in children.read().split())
-        except (OSError, StopIteration):
+                pending.extend(int(child) for child in children.read().split())
+        except OSError:
             continue
-    return total
+    return out
 
 
-def start_to_first_answer(build: Path, workers: int = 2) -> tuple[float, float]:
+def memory_mib(pid: int) -> tuple[float, float]:
+    """Resident (RSS) and proportional (PSS) memory of a process and its descendants, in MiB."""
+    rss = pss = 0.0
+    for current in _tree(pid):
+        try:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) / 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
+def start_to_first_answer(build: Path, workers: int = 2) -> tuple[float, float, float]:
     """Seconds from spawning ``plankg serve`` to its first 200 on /sparql, and the MiB resident
-    in the server and its workers then."""
+    (RSS, PSS) in the server and its workers then."""
     port = free_port()
     env = {**os.environ, "PLANKG_BUILD_DIR": str(build.resolve()), "PLANKG_QUERY_WORKERS": str(workers),
            "PLANKG_RELOAD_INTERVAL": "0"}
@@ -81,93 +97,95 @@ def start_to_first_answer(build: Path, workers: int = 2) -> tuple[float, float]:
                         break
             except OSError:
                 time.sleep(0.02)
-        return time.perf_counter() - started, _rss_mib(process.pid)
+        seconds = time.perf_counter() - started
+        return (seconds, *memory_mib(process.pid))
     finally:
         process.terminate()
         process.wait(10)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def _serve_plankg(build: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "PLANKG_BUILD_DIR": str(build.resolve()), "PLANKG_QUERY_WORKERS": str(workers),
+           "PLANKG_RELOAD_INTERVAL": "0"}
+    process = subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(port, 300, process)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _serve_oxigraph(nquads: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Oxigraph's own server, read-only, over the build's named graphs and their merge as the
+    default graph (as plankg serves it)."""
+    from plankg.api.sparql.remote import merged_ntriples
+
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(nquads), "--file",
+                    str(merged_ntriples(nquads, folder / "merged.nt"))], check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"),
+                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(port)
+    return process, f"http://127.0.0.1:{port}/query"
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=Path, default=Path("build"))
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--rounds", type=int, default=100, help="requests per query, system and mode")
+    parser.add_argument("--requests", type=int, default=100, help="requests per REST call and page")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per load phase")
+    parser.add_argument("--phases", type=int, default=3, help="load phases per system and mode")
+    parser.add_argument("--workers", type=int, default=2, help="plankg's query workers")
+    parser.add_argument("--endpoint", action="append", default=[], metavar="NAME=URL",
+                        help="another SPARQL endpoint with the same build (e.g. virtuoso=…/sparql)")
+    parser.add_argument("--no-pages", action="store_true", help="only the SPARQL comparison")
     parser.add_argument("--start", type=int, default=0, help="measure N starts instead")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
     if args.start:
         for n in range(args.start):
-            seconds, mib = start_to_first_answer(args.build)
-            print(f"start {n + 1}: {seconds:.2f} s to the first SPARQL answer, {mib:.0f} MiB resident "
-                  f"(server + 2 query workers)")
+            seconds, rss, pss = start_to_first_answer(args.build, args.workers)
+            print(f"start {n + 1}: {seconds:.2f} s to the first SPARQL answer; memory (server + "
+                  f"{args.workers} query workers) {rss:.0f} MiB RSS, {pss:.0f} MiB PSS")
         return 0
     nquads = (args.build / "plankg.nq").resolve()
     if not nquads.exists():
         subprocess.run([sys.executable, "-m", "plankg.api.cli", "build", "--out", str(args.build), "--quiet"],
                        check=True)
-    bindir = Path(sys.executable).parent
     processes: list[subprocess.Popen[bytes]] = []
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    results: dict[str, object] = {}
     try:
-        port = free_port()
-        env = {**os.environ, "PLANKG_BUILD_DIR": str(args.build.resolve()), "PLANKG_QUERY_WORKERS": "2"}
-        processes.append(subprocess.Popen([sys.executable, "-m", "plankg.api.cli", "serve", "--port", str(port)],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_for(port)
-        plankg = f"http://127.0.0.1:{port}"
-        results["plankg"] = {"agency lookup": time_requests(f"{plankg}/agencies/sz-amr", args.requests)}
-        for name, query in QUERIES.items():
-            results["plankg"][name] = sparql(f"{plankg}/sparql", query, args.requests)
-        for name, path in PAGES.items():
-            results["plankg"][name] = time_requests(f"{plankg}{path}", args.requests, {"Accept": "text/html"})
-
-        from plankg.api.sparql.remote import merged_ntriples
-
-        folder = Path(tempfile.mkdtemp(prefix="plankg-bench-"))
-        oxigraph = shutil.which("oxigraph") or str(bindir / "oxigraph")
-        subprocess.run([oxigraph, "load", "--location", str(folder / "db"), "--file", str(nquads), "--file",
-                        str(merged_ntriples(nquads, folder / "merged.nt"))], check=True, capture_output=True)
-        ox_port = free_port()
-        processes.append(subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "db"),
-                                           "--bind", f"127.0.0.1:{ox_port}"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_for(ox_port)
-        results["oxigraph server"] = {name: sparql(f"http://127.0.0.1:{ox_port}/query", q, args.requests)
-                                      for name, q in QUERIES.items()}
-
-        if not args.skip_rdflib:
-            try:
-                import rdflib_endpoint  # noqa: F401
-            except ImportError:
-                print("rdflib-endpoint is not installed: pip install rdflib-endpoint to compare", file=sys.stderr)
-            else:
-                rdf_port = free_port()
-                script = (
-                    "import sys, uvicorn; from rdflib import Dataset, Graph; from rdflib_endpoint import SparqlEndpoint\n"
-                    f"d = Dataset(); d.parse({str(nquads)!r}, format='nquads'); g = Graph()\n"
-                    "for s, p, o, _ in d.quads(): g.add((s, p, o))\n"
-                    f"uvicorn.run(SparqlEndpoint(graph=g), host='127.0.0.1', port={rdf_port}, log_level='error')\n")
-                processes.append(subprocess.Popen([sys.executable, "-c", script],
-                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                wait_for(rdf_port, 120)
-                small = max(5, args.requests // 10)  # rdflib is slow: fewer requests
-                results["rdflib-endpoint"] = {name: sparql(f"http://127.0.0.1:{rdf_port}/", q, small)
-                                              for name, q in QUERIES.items()}
+        plankg_process, plankg = _serve_plankg(args.build, args.workers)
+        processes.append(plankg_process)
+        oxigraph_process, oxigraph = _serve_oxigraph(nquads, Path(tempfile.mkdtemp(prefix="plankg-bench-")))
+        processes.append(oxigraph_process)
+        endpoints = [Endpoint("plankg", f"{plankg}/sparql"), Endpoint("oxigraph", oxigraph)]
+        endpoints += [Endpoint(*spec.split("=", 1)) for spec in args.endpoint]
+        results["sparql"] = interleaved(endpoints, QUERIES, args.rounds)
+        results["load"] = load_phases(endpoints, QUERIES, args.clients, args.seconds, args.phases)
+        results["memory_mib"] = {"plankg": memory_mib(plankg_process.pid), "oxigraph": memory_mib(oxigraph_process.pid)}
+        if not args.no_pages:
+            rest = {"agency lookup": time_requests(f"{plankg}/agencies/sz-amr", args.requests)}
+            for name, path in PAGES.items():
+                rest[name] = time_requests(f"{plankg}{path}", args.requests, {"Accept": "text/html"})
+            results["rest"] = rest
     finally:
         for process in processes:
             process.kill()
             process.wait(10)
-
-    names = ["agency lookup", *QUERIES, *PAGES]
-    print(f"service benchmark: {args.requests} sequential requests each, loopback, medians and p99 in ms")
-    header = f"{'request':<18}" + "".join(f"{system:>34}" for system in results)
-    print(header)
-    for name in names:
-        line = f"{name:<18}"
-        for system in results:
-            figure = results[system].get(name)
-            line += (f"{figure['median_ms']:>10.2f} {figure['p99_ms']:>10.2f} {figure['req_per_s']:>10.0f}/s"
-                     if figure else f"{'-':>34}")
-        print(line)
+    print(f"SPARQL, one interleaved run: {args.rounds} requests per query, system and mode (keep-alive, "
+          f"loopback), median ms and ratio to Oxigraph's server; load: {args.clients} clients, "
+          f"{args.phases} phases of {args.seconds:g} s per system, median req/s and errors")
+    print_comparison(results["sparql"], results["load"], [e.name for e in endpoints])  # type: ignore[arg-type]
+    print("memory after the run (RSS, PSS MiB): " + ", ".join(
+        f"{k} {v[0]:.0f}/{v[1]:.0f}" for k, v in results["memory_mib"].items()))  # type: ignore[attr-defined]
+    for name, figure in results.get("rest", {}).items():  # type: ignore[attr-defined]
+        print(f"{name:<18}{figure['median_ms']:>10.2f} ms median {figure['p99_ms']:>10.2f} ms p99")
     out = args.build / "bench-service.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"figures written to {out}")

@@ -199,14 +199,7 @@ def persistent_store(nquads: Path) -> Path | None:
         try:
             folder.mkdir(exist_ok=True)
             shutil.rmtree(temporary, ignore_errors=True)
-            store = ox.Store(str(temporary))
-            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-            # the merge: every statement once in the default graph (a set, as in memory)
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                              for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-            store.flush()
-            store.optimize()
-            del store
+            _load(temporary, nquads)
             try:
                 temporary.rename(target)
             except OSError:  # another process made it first
@@ -217,6 +210,61 @@ def persistent_store(nquads: Path) -> Path | None:
             return None
         _prune(folder, keep=target)
     return target
+
+
+class _Triples:
+    """A build's N-Quads read as N-Triples (each line without its graph), for a bulk load of
+    the merge: every line of a build ends in ``<graph> .`` (an IRI; builds write no blank
+    nodes), so the graph is cut at the line's last `` <``."""
+
+    def __init__(self, nquads: Path) -> None:
+        self.file = nquads.open("rb")
+        self.rest = b""  # a line not yet whole
+        self.ready = memoryview(b"")  # N-Triples not yet read
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes of the N-Triples (all of the next piece when -1)."""
+        while not self.ready and not self.done:
+            data = self.file.read(1 << 22)
+            if not data:
+                self.done = True
+                data, self.rest = self.rest, b""
+            else:
+                data = self.rest + data
+                cut = data.rfind(b"\n") + 1
+                data, self.rest = data[:cut], data[cut:]
+            self.ready = memoryview(_ungraph(data))
+        size = len(self.ready) if size is None or size < 0 else size
+        out, self.ready = self.ready[:size], self.ready[size:]
+        return bytes(out)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _ungraph(lines: bytes) -> bytes:
+    """N-Quads lines as N-Triples lines (the graph term cut off).
+
+    >>> _ungraph(b'<s> <p> "a <b" <g> .\n<s> <p> <o> <g> .\n')
+    b'<s> <p> "a <b" .\n<s> <p> <o> .\n'
+    """
+    return b"".join(line[: line.rindex(b" <")] + b" .\n" for line in lines.splitlines() if line.strip())
+
+
+def _load(folder: Path, nquads: Path) -> None:
+    """Write a build's on-disk store into ``folder``: the named graphs, and their merge as the
+    default graph (pyoxigraph's store is a set: a statement of two graphs is there once)."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)  # the build's own output
+    triples = _Triples(nquads)
+    try:
+        store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+    finally:
+        triples.close()
+    store.flush()
+    store.optimize()
+    del store
 
 
 def _prune(folder: Path, keep: Path) -> None:
