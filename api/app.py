@@ -52,7 +52,7 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     app.state.settings = settings
     app.state.limits = ClientLimits(settings.client_queries, settings.client_rate, settings.client_burst,
                                     settings.client_seconds, settings.query_wait)
-    app.state.served = Served.open(store, settings, pool, dump)
+    app.state.served = Served.open(store, settings, pool, dump, warm=False)  # indexes read in the background
     app.add_middleware(ResponseCacheMiddleware)
     app.add_middleware(Compression, minimum_size=1024, compresslevel=6)  # the cache keeps plain bytes
     app.add_middleware(SparqlFastPath)  # /sparql queries without FastAPI's routing (the route keeps refusals)

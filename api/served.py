@@ -7,6 +7,8 @@ so it sees the old build or the new one, never a mix.
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,9 @@ from plankg.api.sparql.remote import RemotePool, RemoteStore
 from plankg.api.sparql.workers import QueryPool
 from plankg.graph.analysis import responsibility_index
 from plankg.graph.search import searchable
-from plankg.graph.store import GraphStore, named_query
+from plankg.graph.store import GraphStore, named_query, write_tables
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Served"]
 
@@ -47,20 +51,39 @@ class Served:
 
     @classmethod
     def open(cls, store: GraphStore | RemoteStore, settings: Settings, pool: QueryPool | RemotePool | None = None,
-             dump: Path | None = None) -> Served:
+             dump: Path | None = None, warm: bool = True) -> Served:
         """Everything a build needs before its first request: its graphs, a worker pool over
-        ``dump`` unless one is given, and (embedded store) the responsibility and search indexes
-        read once."""
+        ``dump`` unless one is given, and (embedded store) the answer caches; ``warm`` reads the
+        responsibility and search indexes now, else in a background thread (a request that
+        needs them first waits for them)."""
         if pool is None and dump is not None:
             pool = QueryPool(dump, settings.query_workers, settings.query_timeout, settings.max_rows,
                              settings.query_wait, settings.max_result_bytes)
         graphs = frozenset(row[0] for row in store.select(named_query("graphs")).rows)
         if not isinstance(store, GraphStore):
             return cls(store, pool, graphs, dump, None)
-        responsibility_index(store)
-        searchable(store)
         answers = ResponseCache(1 << 20, settings.sparql_cache_bytes) if settings.sparql_cache_bytes > 0 else None
-        return cls(store, pool, graphs, dump, ResponseCache(), answers)
+        served = cls(store, pool, graphs, dump, ResponseCache(), answers)
+        if warm:
+            served.warm()
+        else:
+            threading.Thread(target=served.warm, name="plankg-warm", daemon=True).start()
+        return served
+
+    def warm(self) -> None:
+        """Read the indexes the service keeps (every agency's responsibilities, the search rows)
+        from the build's precomputed tables; a build without them (made before they were, or
+        by the library) gets them written now beside its store, for the next start."""
+        store = self.store
+        if not isinstance(store, GraphStore):
+            return
+        try:
+            if store.tables is not None and not store.tables.is_dir():
+                write_tables(store, store.tables)
+            responsibility_index(store)
+            searchable(store)
+        except Exception:  # a build removed under a test, a disk error: the routes compute them
+            logger.exception("could not read the indexes of the build; they are computed when asked")
 
     def close(self, *_: Any) -> None:
         """Stop the build's query workers."""

@@ -9,6 +9,7 @@ be shared by threads (pyoxigraph's store is thread-safe for reads).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import os
 import re
@@ -23,7 +24,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "rows_as_dicts"]
+__all__ = ["PRECOMPUTED", "GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "prepare_serving",
+           "read_table", "rows_as_dicts", "tables_of", "write_tables"]
 
 logger = logging.getLogger(__name__)
 #: the folder beside a build's ``plankg.nq`` that holds its on-disk stores
@@ -106,9 +108,13 @@ class GraphStore:
     key on it, so an answer computed on one build is never served for another.
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, tables: Path | None = None) -> None:
         self.store = store
         self.generation = next(_GENERATIONS)
+        #: the build's precomputed answers (:func:`write_tables`), read on first use
+        self.tables = tables
+        self._loaded: dict[str, QueryTable | None] = {}
+        self._loading = threading.Lock()
 
     @classmethod
     def from_nquads(cls, path: Path) -> GraphStore:
@@ -132,7 +138,7 @@ class GraphStore:
         location = path if path.is_dir() else persistent_store(path)
         if location is None:
             return cls.from_nquads(path)
-        return cls(ox.Store.read_only(str(location)))
+        return cls(ox.Store.read_only(str(location)), tables_of(location))
 
     def __len__(self) -> int:
         return len(self.store)
@@ -153,13 +159,98 @@ class GraphStore:
         return self.store.query(sparql, prefixes=PREFIXES)
 
     def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
-        """Run a SELECT query and return its rows as strings."""
+        """Run a SELECT query and return its rows as strings (a whole-graph named query of
+        :data:`PRECOMPUTED` without bindings: from the build's tables, when it has them)."""
+        if not bindings and self.tables is not None:
+            table = self._table(sparql)
+            if table is not None:
+                return table
+        return self._select(sparql, bindings)
+
+    def _select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
         solutions = self.query(sparql, bindings)
         if not isinstance(solutions, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         variables = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(term_value(row[v]) for v in variables) for row in solutions)
         return QueryTable(variables, rows)
+
+
+    def _table(self, sparql: str) -> QueryTable | None:
+        """The precomputed answer to ``sparql`` (None: not one of them, or no tables)."""
+        name = _precomputed_names().get(sparql)
+        if name is None:
+            return None
+        with self._loading:
+            if name not in self._loaded:
+                self._loaded[name] = read_table(self.tables, name) if self.tables else None
+            return self._loaded[name]
+
+
+#: the whole-graph named queries (no bindings) the pages, REST and the service's indexes ask,
+#: answered once by the build (:func:`write_tables`) instead of on every start: the graphs,
+#: every agency's responsibilities, the search rows, and the counts per plan, agency, place,
+#: indicator, role and graph
+PRECOMPUTED = ("graphs", "agency_responsibilities", "searchable", "plans", "page_plans", "page_counts",
+               "agency_list", "place_list", "indicator_list", "targets", "task_agency_roles", "tasks_per_plan",
+               "graph_triple_counts", "triple_count", "vocabularies_used", "data_period", "ontology_terms")
+#: the suffix of a build's tables folder, beside its on-disk store
+TABLES = ".tables"
+
+
+@cache
+def _precomputed_names() -> dict[str, str]:
+    return {named_query(name): name for name in PRECOMPUTED}
+
+
+def tables_of(location: Path) -> Path:
+    """The tables folder of an on-disk store (it may not exist yet)."""
+    return location.with_name(location.name + TABLES)
+
+
+def read_table(folder: Path, name: str) -> QueryTable | None:
+    """One precomputed table (None when the folder has none: an older build)."""
+    try:
+        data = json.loads((folder / f"{name}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return QueryTable(tuple(data["variables"]), tuple(tuple(row) for row in data["rows"]))
+
+
+def write_tables(store: GraphStore, folder: Path) -> Path | None:
+    """Answer every :data:`PRECOMPUTED` query on ``store`` and write the answers as one JSON
+    file each into ``folder``, atomically (written beside it, then renamed into place; a
+    folder already there is kept). Returns the folder, or None where it cannot be written."""
+    if folder.is_dir():
+        return folder
+    temporary = folder.with_name(f".{folder.name}-{os.getpid()}-{threading.get_ident()}")
+    try:
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir(parents=True)
+        for name in PRECOMPUTED:
+            table = store._select(named_query(name))
+            text = json.dumps({"variables": table.variables, "rows": table.rows}, ensure_ascii=False)
+            (temporary / f"{name}.json").write_text(text, encoding="utf-8")
+        try:
+            temporary.rename(folder)
+        except OSError:  # another process wrote it first
+            shutil.rmtree(temporary, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        logger.warning("cannot write the precomputed tables %s (%s); answering from the store", folder, exc)
+        return None
+    return folder
+
+
+def prepare_serving(nquads: Path) -> Path | None:
+    """Everything a service needs of a build before it starts: its on-disk store
+    (:func:`persistent_store`) and the precomputed tables beside it. ``plankg build`` calls
+    it, so ``plankg serve`` starts without scanning anything. Returns the store's folder (None:
+    it cannot be written there)."""
+    location = persistent_store(nquads)
+    if location is not None and not tables_of(location).is_dir():
+        write_tables(GraphStore(ox.Store.read_only(str(location))), tables_of(location))
+    return location
 
 
 def _signature(nquads: Path) -> str:
@@ -269,10 +360,11 @@ def _load(folder: Path, nquads: Path) -> None:
 
 def _prune(folder: Path, keep: Path) -> None:
     """Remove the on-disk stores of older builds beyond the newest :data:`KEEP_STORES`."""
-    stores = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                    key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    stores = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                     and not p.name.endswith(TABLES)), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in [p for p in stores if p != keep][KEEP_STORES - 1:]:
         shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(tables_of(old), ignore_errors=True)
 
 
 def rows_as_dicts(store: Any, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
