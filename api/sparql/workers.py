@@ -235,6 +235,19 @@ def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no
             conn.send(("error", ENGINE_FAILED))
 
 
+def _context() -> Any:
+    """The way workers start: forked from a fork server that has imported the worker's code and
+    pyoxigraph once (Linux), so each worker starts in milliseconds and shares those pages with
+    the others (copy-on-write) instead of importing its own copy: a worker's own memory is its
+    working set. ``spawn`` where there is no fork server. Never a plain fork of the server,
+    whose threads may hold locks."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["plankg.api.sparql.workers", "plankg.graph.store", "pyoxigraph"])
+    return context
+
+
 class _Worker:
     def __init__(self, context: Any, nquads: str | None) -> None:
         self.conn, child = context.Pipe()
@@ -290,7 +303,7 @@ class QueryPool:
         self.max_bytes = max_bytes
         self.wait = wait
         self.sandboxed = True
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
