@@ -38,6 +38,8 @@ class Served:
         cache: the answers to repeated GETs (None for a remote store, which can change).
         answers: the answers to repeated SPARQL queries (:mod:`plankg.api.sparql.fastpath`;
             None for a remote store, or when ``sparql_cache_bytes`` is 0).
+        flights: the SPARQL queries running now, by the same key (their answers awaited by
+            the same requests arriving meanwhile).
         dumps: the merged graph serialized per format, filled on first request.
     """
 
@@ -47,6 +49,7 @@ class Served:
     dump: Path | None
     cache: ResponseCache | None
     answers: ResponseCache | None = None
+    flights: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     dumps: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod

@@ -18,7 +18,9 @@ sandboxed worker of the build's pool waited for on the event loop
 slot is held. A 200 answer is kept in the build's answer cache (a build never changes), keyed
 by the exact query text, the formats the Accept header chose and the protocol's graphs; the
 same request again is answered from it under the client's rate and the held-bytes cap, without
-a slot, a worker or time charged. A rebuild serves a new build with a new, empty cache.
+a slot, a worker or time charged. The same request arriving while that query runs waits for its
+answer (its error too) instead of queueing for a worker. A rebuild serves a new build with a
+new, empty cache.
 """
 
 from __future__ import annotations
@@ -151,17 +153,21 @@ class SparqlFastPath:
 
     async def _answer(self, scope: dict[str, Any], send: Any, served: Any, settings: Any,
                       key: tuple[Any, ...], job: QueryRequest) -> None:
-        """Answer from the cache (under the client's rate) or from a worker (under its slot)."""
+        """Answer from the cache or from the same query already running (under the client's
+        rate), else from a worker (under its slot)."""
         limits = scope["app"].state.limits
         client = client_key(scope)
-        hit = served.answers.get(key)
         release = _nothing
         try:
+            hit = served.answers.get(key)
+            flight = None if hit is not None else _running(served.flights, key)
+            if hit is not None or flight is not None:
+                limits.admit(client)
+            if flight is not None:
+                hit = await _follow(flight, settings.query_timeout + settings.query_wait + 1)
             if hit is None:
                 release = await limits.acquire(client)
-                hit = await self._run(served, settings, limits, client, key, job)
-            else:
-                limits.admit(client)
+                hit = served.answers.get(key) or await self._lead(served, settings, limits, client, key, job)
         except HTTPException as exc:
             release()
             await _send(send, _error(exc.status_code, str(exc.detail), exc.headers))
@@ -175,6 +181,20 @@ class SparqlFastPath:
             await _send(send, hit)
             return
         await self._held(send, settings, limits, headers, body, release)
+
+    async def _lead(self, served: Any, settings: Any, limits: Any, client: str, key: tuple[Any, ...],
+                    job: QueryRequest) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Run the query, the same requests arriving meanwhile waiting for its answer."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        served.flights[key] = future
+        answer = None
+        try:
+            answer = await self._run(served, settings, limits, client, key, job)
+            return answer
+        finally:
+            if served.flights.get(key) is future:
+                del served.flights[key]
+            future.set_result(answer)  # None: the followers run it themselves
 
     @staticmethod
     async def _run(served: Any, settings: Any, limits: Any, client: str, key: tuple[Any, ...],
@@ -211,6 +231,24 @@ class SparqlFastPath:
         finally:
             limits.hold(-size, settings.max_held_bytes)
             release()
+
+
+def _running(flights: dict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> Any:
+    """The same query running on this event loop (a test client may run another), or None."""
+    future = flights.get(key)
+    if future is None or future.get_loop() is not asyncio.get_running_loop():
+        return None
+    return future
+
+
+async def _follow(future: Any, timeout: float) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """The answer of the same query run by another request (None: it failed or took too long)."""
+    try:
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = await asyncio.wait_for(
+            asyncio.shield(future), timeout)
+    except TimeoutError:
+        return None
+    return answer
 
 
 def _nothing() -> None:

@@ -29,6 +29,7 @@ import ctypes
 import dataclasses
 import logging
 import multiprocessing
+import os
 import platform
 import queue
 import struct
@@ -223,7 +224,10 @@ def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no
     store = GraphStore.open(Path(nquads)) if nquads else None
     conn.send(("ready", sandboxed))
     while True:
-        message = conn.recv()
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the server went away
+            return
         if message is None:
             return
         request, max_rows, max_bytes = message
@@ -450,6 +454,7 @@ class QueryPool:
             raise QueryTimeout("over the budget") from None
         finally:
             loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # libuv's (uvloop's) watch makes the socket non-blocking
         answer: tuple[str, Any] = worker.conn.recv()
         return answer
 
