@@ -5,7 +5,7 @@ queries per system in alternating phases. Prints medians and each system's ratio
 server; never fails on a time.
 
 Systems are named endpoints (``name=URL``, a SPARQL 1.1 query URL). plankg and Oxigraph's own
-server are started by :mod:`bench.service`; any other server (Virtuoso, …) is added with
+server are started by :mod:`plankg_bench.service`; any other server (Virtuoso, …) is added with
 ``--endpoint virtuoso=http://127.0.0.1:8890/sparql`` — the hook for stores run elsewhere.
 
 Two figures per plankg query: *warm*, the same text repeated (what a public endpoint sees for
