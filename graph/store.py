@@ -335,7 +335,7 @@ class _Triples:
 
 
 def _ungraph(lines: bytes) -> bytes:
-    """N-Quads lines as N-Triples lines (the graph term cut off).
+    r"""N-Quads lines as N-Triples lines (the graph term cut off).
 
     >>> _ungraph(b'<s> <p> "a <b" <g> .\n<s> <p> <o> <g> .\n')
     b'<s> <p> "a <b" .\n<s> <p> <o> .\n'
