@@ -73,6 +73,7 @@ _INDEX_LOCK = threading.Lock()
 
 def responsibility_index(store: GraphStore) -> dict[str, list[Responsibility]]:
     """Every agency's responsibility list (agency IRI → list), read in one query the first time
+    (from the build's precomputed tables when it has them: :data:`plankg.graph.store.PRECOMPUTED`)
     and kept for the store. Thread-safe."""
     with _INDEX_LOCK:
         index = _INDEX.get(store)
