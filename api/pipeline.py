@@ -127,20 +127,29 @@ def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_
             files[file]["problems"].append(
                 {"line": int(line) if line.isdigit() else None, "message": message if line.isdigit() else rest.lstrip()})
     if write:
-        write_start = time.perf_counter()
-        try:
-            write_build(result, out)
-        except OSError as exc:
-            reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-                      errno.EACCES: "permission denied", errno.EEXIST: "a file, not a folder, has that name",
-                      errno.ENOTDIR: "a file, not a folder, is in the path"}.get(exc.errno or 0, exc.strerror or str(exc))
-            raise OutputError(f"{out}: cannot write the build there: {reason}; the last good build "
-                              "(if any) is untouched") from None
-        if progress:
-            progress("write", time.perf_counter() - write_start)
-        if prepare:
-            prepare_start = time.perf_counter()
-            prepare_serving(out / "plankg.nq")
-            if progress:
-                progress("serving", time.perf_counter() - prepare_start)
+        _write(result, out, progress, prepare)
     return result
+
+
+def _write(result: BuildResult, out: Path, progress: Progress | None, prepare: bool) -> None:
+    """Write the build into ``out`` (swapped in), then prepare the service beside it.
+
+    Raises:
+        OutputError: ``out`` cannot be written; the last good build is untouched.
+    """
+    write_start = time.perf_counter()
+    try:
+        write_build(result, out)
+    except OSError as exc:
+        reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+                  errno.EACCES: "permission denied", errno.EEXIST: "a file, not a folder, has that name",
+                  errno.ENOTDIR: "a file, not a folder, is in the path"}.get(exc.errno or 0, exc.strerror or str(exc))
+        raise OutputError(f"{out}: cannot write the build there: {reason}; the last good build "
+                          "(if any) is untouched") from None
+    if progress:
+        progress("write", time.perf_counter() - write_start)
+    if prepare:
+        prepare_start = time.perf_counter()
+        prepare_serving(out / "plankg.nq")
+        if progress:
+            progress("serving", time.perf_counter() - prepare_start)

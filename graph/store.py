@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -350,7 +350,8 @@ def _load(folder: Path, nquads: Path) -> None:
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)  # the build's own output
     triples = _Triples(nquads)
     try:
-        store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+        store.bulk_load(cast(IO[bytes], triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(),
+                        lenient=True)
     finally:
         triples.close()
     store.flush()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
@@ -62,7 +63,8 @@ def answer_headers(result: QueryResult, max_rows: int, max_bytes: int) -> dict[s
     return headers
 
 
-def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def _error(status: int, detail: str, headers: Mapping[str, str] | None = None
+           ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """An error answer as FastAPI's HTTPException handler writes it."""
     body = json.dumps({"detail": detail}, ensure_ascii=False, separators=(",", ":")).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
@@ -270,6 +272,7 @@ def _replay(body: bytes, receive: Any, complete: bool) -> Any:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": not complete}
-        return await receive()  # type: ignore[no-any-return]
+        message: dict[str, Any] = await receive()
+        return message
 
     return replayed

@@ -447,7 +447,12 @@ class QueryPool:
         ready: asyncio.Future[None] = loop.create_future()
         fd = worker.conn.fileno()
         worker.conn.send((request, self.max_rows, self.max_bytes))
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, readable)
         try:
             await asyncio.wait_for(ready, self.timeout)
         except TimeoutError:

@@ -125,7 +125,8 @@ async def _client(endpoint: Endpoint, queries: list[str], until: float, offset: 
 
 async def _load(endpoint: Endpoint, queries: list[str], clients: int, seconds: float, vary: bool,
                 distinct: bool) -> dict[str, Any]:
-    counts, errors = [0], []
+    counts: list[int] = [0]
+    errors: list[str] = []
     started = time.monotonic()
     await asyncio.gather(*(_client(endpoint, queries, started + seconds, k * 100_003, vary, counts, errors,
                                    f"127.0.0.{k + 2}" if distinct else "127.0.0.1") for k in range(clients)))
