@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,7 +25,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 __all__ = ["PRECOMPUTED", "GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "prepare_serving",
-           "read_table", "rows_as_dicts", "tables_of", "write_tables"]
+           "read_table", "rows_as_dicts", "stream_table", "tables_of", "write_tables"]
 
 logger = logging.getLogger(__name__)
 #: the folder beside a build's ``plankg.nq`` that holds its on-disk stores
@@ -176,15 +176,33 @@ class GraphStore:
         return QueryTable(variables, rows)
 
 
+    def stream(self, sparql: str) -> tuple[tuple[str, ...], Iterator[tuple[str, ...]]]:
+        """The variables and rows of a SELECT without bindings, rows as strings; a precomputed
+        table is read a line at a time (the indexes build their own form from it)."""
+        name = _precomputed_names().get(sparql)
+        if name is not None and self.tables is not None:
+            with self._loading:
+                kept = self._loaded.get(name)
+            if kept is not None:
+                return kept.variables, iter(kept.rows)
+            streamed = stream_table(self.tables, name)
+            if streamed is not None:
+                return streamed
+        table = self._select(sparql)
+        return table.variables, iter(table.rows)
+
     def _table(self, sparql: str) -> QueryTable | None:
         """The precomputed answer to ``sparql`` (None: not one of them, or no tables)."""
         name = _precomputed_names().get(sparql)
         if name is None:
             return None
         with self._loading:
-            if name not in self._loaded:
-                self._loaded[name] = read_table(self.tables, name) if self.tables else None
-            return self._loaded[name]
+            if name in self._loaded:
+                return self._loaded[name]
+            table = read_table(self.tables, name) if self.tables else None
+            if table is None or len(table.rows) <= KEPT_ROWS:
+                self._loaded[name] = table
+            return table
 
 
 #: the whole-graph named queries (no bindings) the pages, REST and the service's indexes ask,
@@ -194,6 +212,9 @@ class GraphStore:
 PRECOMPUTED = ("graphs", "agency_responsibilities", "searchable", "plans", "page_plans", "page_counts",
                "agency_list", "place_list", "indicator_list", "targets", "task_agency_roles", "tasks_per_plan",
                "graph_triple_counts", "triple_count", "vocabularies_used", "data_period", "ontology_terms")
+#: tables up to this many rows are kept once read; longer ones (the indexes' sources, kept by
+#: their indexes in their own form) are read from their file each time they are asked
+KEPT_ROWS = 20_000
 #: the suffix of a build's tables folder, beside its on-disk store
 TABLES = ".tables"
 
@@ -208,18 +229,39 @@ def tables_of(location: Path) -> Path:
     return location.with_name(location.name + TABLES)
 
 
-def read_table(folder: Path, name: str) -> QueryTable | None:
-    """One precomputed table (None when the folder has none: an older build)."""
+def stream_table(folder: Path, name: str) -> tuple[tuple[str, ...], Iterator[tuple[str, ...]]] | None:
+    """One precomputed table's variables and its rows, read one line at a time (a large table
+    never in memory whole); None when the folder has none (an older build)."""
     try:
-        data = json.loads((folder / f"{name}.json").read_bytes())
-    except (OSError, ValueError):
+        file = (folder / f"{name}.jsonl").open(encoding="utf-8")
+    except OSError:
         return None
-    return QueryTable(tuple(data["variables"]), tuple(tuple(row) for row in data["rows"]))
+    try:
+        variables = tuple(json.loads(file.readline()))
+    except ValueError:
+        file.close()
+        return None
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        with file:
+            for line in file:
+                yield tuple(json.loads(line))
+
+    return variables, rows()
+
+
+def read_table(folder: Path, name: str) -> QueryTable | None:
+    """One precomputed table, whole (None when the folder has none: an older build)."""
+    streamed = stream_table(folder, name)
+    if streamed is None:
+        return None
+    variables, rows = streamed
+    return QueryTable(variables, tuple(rows))
 
 
 def write_tables(store: GraphStore, folder: Path) -> Path | None:
     """Answer every :data:`PRECOMPUTED` query on ``store`` and write the answers as one JSON
-    file each into ``folder``, atomically (written beside it, then renamed into place; a
+    Lines file each into ``folder``, atomically (written beside it, then renamed into place; a
     folder already there is kept). Returns the folder, or None where it cannot be written."""
     if folder.is_dir():
         return folder
@@ -227,10 +269,11 @@ def write_tables(store: GraphStore, folder: Path) -> Path | None:
     try:
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
-        for name in PRECOMPUTED:
+        for name in PRECOMPUTED:  # JSON Lines: the variables, then one row a line
             table = store._select(named_query(name))
-            text = json.dumps({"variables": table.variables, "rows": table.rows}, ensure_ascii=False)
-            (temporary / f"{name}.json").write_text(text, encoding="utf-8")
+            with (temporary / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+                out.write(json.dumps(table.variables, ensure_ascii=False) + "\n")
+                out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in table.rows)
         try:
             temporary.rename(folder)
         except OSError:  # another process wrote it first
@@ -372,5 +415,8 @@ def rows_as_dicts(store: Any, sparql: str, bindings: Mapping[str, ox.NamedNode |
                   ) -> list[dict[str, str]]:
     """The rows of a SELECT on ``store`` (embedded or remote) as dicts of plain strings, an
     unbound variable as ``""``."""
+    if type(store) is GraphStore and not bindings:
+        variables, rows = store.stream(sparql)
+        return [dict(zip(variables, row, strict=True)) for row in rows]
     table = store.select(sparql, bindings)
     return [dict(zip(table.variables, row, strict=True)) for row in table.rows]
