@@ -22,6 +22,9 @@ from plankg.graph.search import searchable
 from plankg.graph.store import GraphStore, named_query, write_tables
 
 logger = logging.getLogger(__name__)
+#: seconds between opening a build for a start and reading its indexes in the background (at
+#: 100x they take 2-3 s of Python, which slowed the first SPARQL answer from 0.75 to 2-3.6 s)
+WARM_DELAY = 1.0
 
 __all__ = ["Served"]
 
@@ -57,8 +60,8 @@ class Served:
              dump: Path | None = None, warm: bool = True) -> Served:
         """Everything a build needs before its first request: its graphs, a worker pool over
         ``dump`` unless one is given, and (embedded store) the answer caches; ``warm`` reads the
-        responsibility and search indexes now, else in a background thread (a request that
-        needs them first waits for them)."""
+        responsibility and search indexes now, else in a background thread :data:`WARM_DELAY`
+        seconds later (a request that needs them first reads them itself, or waits for them)."""
         if pool is None and dump is not None:
             pool = QueryPool(dump, settings.query_workers, settings.query_timeout, settings.max_rows,
                              settings.query_wait, settings.max_result_bytes)
@@ -69,8 +72,10 @@ class Served:
         served = cls(store, pool, graphs, dump, ResponseCache(), answers)
         if warm:
             served.warm()
-        else:
-            threading.Thread(target=served.warm, name="plankg-warm", daemon=True).start()
+        else:  # a moment later: parsing them holds the GIL, which the start and first answers need
+            timer = threading.Timer(WARM_DELAY, served.warm)
+            timer.daemon = True
+            timer.start()
         return served
 
     def warm(self) -> None:
