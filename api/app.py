@@ -24,6 +24,7 @@ from plankg.api.security import ClientLimits, SecurityMiddleware
 from plankg.api.served import Served
 from plankg.api.settings import Settings
 from plankg.api.sparql.errors import status_of
+from plankg.api.sparql.fastpath import SparqlFastPath
 from plankg.api.sparql.remote import RemotePool, RemoteStore
 from plankg.api.sparql.workers import QueryPool
 from plankg.api.web.pages import install_docs, install_web
@@ -51,9 +52,10 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
     app.state.settings = settings
     app.state.limits = ClientLimits(settings.client_queries, settings.client_rate, settings.client_burst,
                                     settings.client_seconds, settings.query_wait)
-    app.state.served = Served.open(store, settings, pool, dump)
+    app.state.served = Served.open(store, settings, pool, dump, warm=False)  # indexes read in the background
     app.add_middleware(ResponseCacheMiddleware)
     app.add_middleware(Compression, minimum_size=1024, compresslevel=6)  # the cache keeps plain bytes
+    app.add_middleware(SparqlFastPath)  # /sparql queries without FastAPI's routing (the route keeps refusals)
     app.add_middleware(ConditionalMiddleware)  # outside gzip: the ETag names the encoding
     # outermost: cached answers get the headers too
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes or 3 * settings.max_query_bytes)

@@ -50,6 +50,7 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._sizes: dict[tuple[Any, ...], int] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
@@ -63,23 +64,29 @@ class ResponseCache:
             self.hits += 1
             return entry
 
-    def put(self, key: tuple[Any, ...], status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        """Keep a response (not when it alone would take more than an eighth of the budget)."""
-        if len(body) > self.max_bytes // 8:
+    def put(self, key: tuple[Any, ...], status: int, headers: list[tuple[bytes, bytes]], body: bytes,
+            size: int | None = None) -> None:
+        """Keep a response (not when it alone would take more than an eighth of the budget);
+        ``size`` is what it counts against the budget (default: its body's length; a key that
+        is large itself, like a query's text, should be counted too)."""
+        weight = len(body) if size is None else size
+        if weight > self.max_bytes // 8:
             return
         with self._lock:
             if key in self._entries:
                 return
             self._entries[key] = (status, headers, body)
-            self.bytes += len(body)
+            self._sizes[key] = weight
+            self.bytes += weight
             while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
-                _, (_, _, old) = self._entries.popitem(last=False)
-                self.bytes -= len(old)
+                old, _ = self._entries.popitem(last=False)
+                self.bytes -= self._sizes.pop(old)
 
     def clear(self) -> None:
         """Forget every response (a new build is served)."""
         with self._lock:
             self._entries.clear()
+            self._sizes.clear()
             self.bytes = 0
 
 

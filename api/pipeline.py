@@ -7,7 +7,9 @@ Stages: registries beside the sources (``agencies.csv``, ``districts.csv``, ``ju
 ``plans.csv``) → every file read (:func:`plankg.loaders.read_corpus`, every problem of every
 file collected) → names resolved once per record, then triples, inference, validation
 (:func:`plankg.graph.build.build_dataset`) → written into a temporary folder and swapped in
-(:func:`plankg.graph.build.write_build`), so a failed build never touches the last good one.
+(:func:`plankg.graph.build.write_build`), so a failed build never touches the last good one →
+the service prepared (:func:`plankg.graph.store.prepare_serving`: on-disk store and precomputed
+tables, keyed by the new ``plankg.nq``, each written beside the old and renamed into place).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from plankg.graph.registry import (
     JurisdictionRegistry,
     PlanCatalogue,
 )
+from plankg.graph.store import prepare_serving
 
 __all__ = ["OutputError", "Registries", "build_corpus", "load_registries"]
 
@@ -63,7 +66,7 @@ def load_registries(folder: Path, *, allow_contract_override: bool = False,
 def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_going: bool = False,
                  encoding: str = "utf-8", max_bytes: int | None = None,
                  allow_contract_override: bool = False, home: str = REGISTRY_JURISDICTION,
-                 progress: Progress | None = None, write: bool = True) -> BuildResult:
+                 progress: Progress | None = None, write: bool = True, prepare: bool = True) -> BuildResult:
     """Build the graph of a folder of sources and write it into ``out``.
 
     Args:
@@ -79,6 +82,10 @@ def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_
         home: the jurisdiction a name alone is taken near (南山区 → Shenzhen's).
         progress: called with each stage's name and wall time.
         write: False to build and validate without writing (the result is returned).
+        prepare: after writing, prepare the service (:func:`plankg.graph.store.prepare_serving`:
+            the on-disk store and the precomputed tables beside it, so ``plankg serve`` starts
+            without loading or scanning anything); a folder where they cannot be written is
+            only logged, and ``plankg serve`` then makes them (or loads the N-Quads).
 
     Returns:
         The build (its report carries the warnings of reading too).
@@ -120,15 +127,29 @@ def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_
             files[file]["problems"].append(
                 {"line": int(line) if line.isdigit() else None, "message": message if line.isdigit() else rest.lstrip()})
     if write:
-        write_start = time.perf_counter()
-        try:
-            write_build(result, out)
-        except OSError as exc:
-            reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-                      errno.EACCES: "permission denied", errno.EEXIST: "a file, not a folder, has that name",
-                      errno.ENOTDIR: "a file, not a folder, is in the path"}.get(exc.errno or 0, exc.strerror or str(exc))
-            raise OutputError(f"{out}: cannot write the build there: {reason}; the last good build "
-                              "(if any) is untouched") from None
-        if progress:
-            progress("write", time.perf_counter() - write_start)
+        _write(result, out, progress, prepare)
     return result
+
+
+def _write(result: BuildResult, out: Path, progress: Progress | None, prepare: bool) -> None:
+    """Write the build into ``out`` (swapped in), then prepare the service beside it.
+
+    Raises:
+        OutputError: ``out`` cannot be written; the last good build is untouched.
+    """
+    write_start = time.perf_counter()
+    try:
+        write_build(result, out)
+    except OSError as exc:
+        reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+                  errno.EACCES: "permission denied", errno.EEXIST: "a file, not a folder, has that name",
+                  errno.ENOTDIR: "a file, not a folder, is in the path"}.get(exc.errno or 0, exc.strerror or str(exc))
+        raise OutputError(f"{out}: cannot write the build there: {reason}; the last good build "
+                          "(if any) is untouched") from None
+    if progress:
+        progress("write", time.perf_counter() - write_start)
+    if prepare:
+        prepare_start = time.perf_counter()
+        prepare_serving(out / "plankg.nq")
+        if progress:
+            progress("serving", time.perf_counter() - prepare_start)

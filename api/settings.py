@@ -45,6 +45,8 @@ class Settings(BaseSettings):
             before the connection is closed (the client's slot is held until then).
         max_held_bytes: the most bytes of SPARQL answers the server holds for clients still
             reading them (503 with ``Retry-After`` past it).
+        sparql_cache_bytes: the most bytes of SPARQL answers kept per served build, to answer
+            the same query text again without a worker (0: no cache).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLANKG_")
@@ -73,6 +75,7 @@ class Settings(BaseSettings):
     client_seconds: float = 30.0
     send_timeout: float = 30.0
     max_held_bytes: int = 128 * 1024 * 1024
+    sparql_cache_bytes: int = 64 * 1024 * 1024
 
 
 @cache

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Responsibility:
     """One task an agency answers for, and how it was reached."""
 
@@ -55,14 +55,17 @@ def find_agencies(store: GraphStore, name: str) -> list[tuple[str, str, bool]]:
 def _responsibility_rows(rows: Iterable[tuple[str, ...]]) -> dict[str, list[Responsibility]]:
     out: dict[str, list[Responsibility]] = {}
     seen = set()
+    shared: dict[str, str] = {}  # one copy of each repeated value (at 100x: 237k rows, a few thousand values)
+    one = shared.setdefault
     for agency, task, plan, number, title, role, via, _, holder_name, deadline in rows:
         key = (agency, task, role.rsplit("#", 1)[-1], via, holder_name)
         if key in seen:  # a task with two deadlines comes back twice
             continue
         seen.add(key)
-        out.setdefault(agency, []).append(Responsibility(
-            task, plan.rsplit("/", 1)[-1], int(number), title, role.rsplit("#", 1)[-1].removesuffix("Agency"), via,
-            holder_name, deadline or None))
+        out.setdefault(one(agency, agency), []).append(Responsibility(
+            one(task, task), one(plan, plan).rsplit("/", 1)[-1], int(number), one(title, title),
+            role.rsplit("#", 1)[-1].removesuffix("Agency"), one(via, via), one(holder_name, holder_name),
+            one(deadline, deadline) if deadline else None))
     return out
 
 
@@ -73,11 +76,14 @@ _INDEX_LOCK = threading.Lock()
 
 def responsibility_index(store: GraphStore) -> dict[str, list[Responsibility]]:
     """Every agency's responsibility list (agency IRI → list), read in one query the first time
+    (from the build's precomputed tables when it has them: :data:`plankg.graph.store.PRECOMPUTED`)
     and kept for the store. Thread-safe."""
     with _INDEX_LOCK:
         index = _INDEX.get(store)
         if index is None:
-            index = _INDEX[store] = _responsibility_rows(store.select(named_query("agency_responsibilities")).rows)
+            query = named_query("agency_responsibilities")
+            rows = store.stream(query)[1] if isinstance(store, GraphStore) else store.select(query).rows
+            index = _INDEX[store] = _responsibility_rows(rows)
     return index
 
 

@@ -1,8 +1,9 @@
 """Ranked full-text search over tasks (Chinese character bigrams): the one search of the CLI,
 the REST route and the search page.
 
-The searchable rows are read once per embedded store (a build never changes) and each time from
-a remote store (which may). Read-only and thread-safe.
+The searchable rows are read once per embedded store (a build never changes; from the build's
+precomputed tables when it has them) and each time from a remote store (which may). Read-only
+and thread-safe.
 """
 
 from __future__ import annotations

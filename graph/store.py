@@ -9,21 +9,23 @@ be shared by threads (pyoxigraph's store is thread-safe for reads).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import os
 import re
 import shutil
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-__all__ = ["GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "rows_as_dicts"]
+__all__ = ["PRECOMPUTED", "GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "prepare_serving",
+           "read_table", "rows_as_dicts", "stream_table", "tables_of", "write_tables"]
 
 logger = logging.getLogger(__name__)
 #: the folder beside a build's ``plankg.nq`` that holds its on-disk stores
@@ -106,9 +108,13 @@ class GraphStore:
     key on it, so an answer computed on one build is never served for another.
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, tables: Path | None = None) -> None:
         self.store = store
         self.generation = next(_GENERATIONS)
+        #: the build's precomputed answers (:func:`write_tables`), read on first use
+        self.tables = tables
+        self._loaded: dict[str, QueryTable | None] = {}
+        self._loading = threading.Lock()
 
     @classmethod
     def from_nquads(cls, path: Path) -> GraphStore:
@@ -132,7 +138,7 @@ class GraphStore:
         location = path if path.is_dir() else persistent_store(path)
         if location is None:
             return cls.from_nquads(path)
-        return cls(ox.Store.read_only(str(location)))
+        return cls(ox.Store.read_only(str(location)), tables_of(location))
 
     def __len__(self) -> int:
         return len(self.store)
@@ -153,13 +159,141 @@ class GraphStore:
         return self.store.query(sparql, prefixes=PREFIXES)
 
     def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
-        """Run a SELECT query and return its rows as strings."""
+        """Run a SELECT query and return its rows as strings (a whole-graph named query of
+        :data:`PRECOMPUTED` without bindings: from the build's tables, when it has them)."""
+        if not bindings and self.tables is not None:
+            table = self._table(sparql)
+            if table is not None:
+                return table
+        return self._select(sparql, bindings)
+
+    def _select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryTable:
         solutions = self.query(sparql, bindings)
         if not isinstance(solutions, ox.QuerySolutions):
             raise ValueError("not a SELECT query")
         variables = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(term_value(row[v]) for v in variables) for row in solutions)
         return QueryTable(variables, rows)
+
+
+    def stream(self, sparql: str) -> tuple[tuple[str, ...], Iterator[tuple[str, ...]]]:
+        """The variables and rows of a SELECT without bindings, rows as strings; a precomputed
+        table is read a line at a time (the indexes build their own form from it)."""
+        name = _precomputed_names().get(sparql)
+        if name is not None and self.tables is not None:
+            with self._loading:
+                kept = self._loaded.get(name)
+            if kept is not None:
+                return kept.variables, iter(kept.rows)
+            streamed = stream_table(self.tables, name)
+            if streamed is not None:
+                return streamed
+        table = self._select(sparql)
+        return table.variables, iter(table.rows)
+
+    def _table(self, sparql: str) -> QueryTable | None:
+        """The precomputed answer to ``sparql`` (None: not one of them, or no tables)."""
+        name = _precomputed_names().get(sparql)
+        if name is None:
+            return None
+        with self._loading:
+            if name in self._loaded:
+                return self._loaded[name]
+            table = read_table(self.tables, name) if self.tables else None
+            if table is None or len(table.rows) <= KEPT_ROWS:
+                self._loaded[name] = table
+            return table
+
+
+#: the whole-graph named queries (no bindings) the pages, REST and the service's indexes ask,
+#: answered once by the build (:func:`write_tables`) instead of on every start: the graphs,
+#: every agency's responsibilities, the search rows, and the counts per plan, agency, place,
+#: indicator, role and graph
+PRECOMPUTED = ("graphs", "agency_responsibilities", "searchable", "plans", "page_plans", "page_counts",
+               "agency_list", "place_list", "indicator_list", "targets", "task_agency_roles", "tasks_per_plan",
+               "graph_triple_counts", "triple_count", "vocabularies_used", "data_period", "ontology_terms")
+#: tables up to this many rows are kept once read; longer ones (the indexes' sources, kept by
+#: their indexes in their own form) are read from their file each time they are asked
+KEPT_ROWS = 20_000
+#: the suffix of a build's tables folder, beside its on-disk store
+TABLES = ".tables"
+
+
+@cache
+def _precomputed_names() -> dict[str, str]:
+    return {named_query(name): name for name in PRECOMPUTED}
+
+
+def tables_of(location: Path) -> Path:
+    """The tables folder of an on-disk store (it may not exist yet)."""
+    return location.with_name(location.name + TABLES)
+
+
+def stream_table(folder: Path, name: str) -> tuple[tuple[str, ...], Iterator[tuple[str, ...]]] | None:
+    """One precomputed table's variables and its rows, read one line at a time (a large table
+    never in memory whole); None when the folder has none (an older build)."""
+    try:
+        file = (folder / f"{name}.jsonl").open(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        variables = tuple(json.loads(file.readline()))
+    except ValueError:
+        file.close()
+        return None
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        with file:
+            for line in file:
+                yield tuple(json.loads(line))
+
+    return variables, rows()
+
+
+def read_table(folder: Path, name: str) -> QueryTable | None:
+    """One precomputed table, whole (None when the folder has none: an older build)."""
+    streamed = stream_table(folder, name)
+    if streamed is None:
+        return None
+    variables, rows = streamed
+    return QueryTable(variables, tuple(rows))
+
+
+def write_tables(store: GraphStore, folder: Path) -> Path | None:
+    """Answer every :data:`PRECOMPUTED` query on ``store`` and write the answers as one JSON
+    Lines file each into ``folder``, atomically (written beside it, then renamed into place; a
+    folder already there is kept). Returns the folder, or None where it cannot be written."""
+    if folder.is_dir():
+        return folder
+    temporary = folder.with_name(f".{folder.name}-{os.getpid()}-{threading.get_ident()}")
+    try:
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir(parents=True)
+        for name in PRECOMPUTED:  # JSON Lines: the variables, then one row a line
+            table = store._select(named_query(name))
+            with (temporary / f"{name}.jsonl").open("w", encoding="utf-8") as out:
+                out.write(json.dumps(table.variables, ensure_ascii=False) + "\n")
+                out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in table.rows)
+        try:
+            temporary.rename(folder)
+        except OSError:  # another process wrote it first
+            shutil.rmtree(temporary, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        logger.warning("cannot write the precomputed tables %s (%s); answering from the store", folder, exc)
+        return None
+    return folder
+
+
+def prepare_serving(nquads: Path) -> Path | None:
+    """Everything a service needs of a build before it starts: its on-disk store
+    (:func:`persistent_store`) and the precomputed tables beside it. ``plankg build`` calls
+    it, so ``plankg serve`` starts without scanning anything. Returns the store's folder (None:
+    it cannot be written there)."""
+    location = persistent_store(nquads)
+    if location is not None and not tables_of(location).is_dir():
+        write_tables(GraphStore(ox.Store.read_only(str(location))), tables_of(location))
+    return location
 
 
 def _signature(nquads: Path) -> str:
@@ -199,14 +333,7 @@ def persistent_store(nquads: Path) -> Path | None:
         try:
             folder.mkdir(exist_ok=True)
             shutil.rmtree(temporary, ignore_errors=True)
-            store = ox.Store(str(temporary))
-            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-            # the merge: every statement once in the default graph (a set, as in memory)
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                              for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-            store.flush()
-            store.optimize()
-            del store
+            _load(temporary, nquads)
             try:
                 temporary.rename(target)
             except OSError:  # another process made it first
@@ -219,17 +346,77 @@ def persistent_store(nquads: Path) -> Path | None:
     return target
 
 
+class _Triples:
+    """A build's N-Quads read as N-Triples (each line without its graph), for a bulk load of
+    the merge: every line of a build ends in ``<graph> .`` (an IRI; builds write no blank
+    nodes), so the graph is cut at the line's last `` <``."""
+
+    def __init__(self, nquads: Path) -> None:
+        self.file = nquads.open("rb")
+        self.rest = b""  # a line not yet whole
+        self.ready = memoryview(b"")  # N-Triples not yet read
+        self.done = False
+
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes of the N-Triples (all of the next piece when -1)."""
+        while not self.ready and not self.done:
+            data = self.file.read(1 << 22)
+            if not data:
+                self.done = True
+                data, self.rest = self.rest, b""
+            else:
+                data = self.rest + data
+                cut = data.rfind(b"\n") + 1
+                data, self.rest = data[:cut], data[cut:]
+            self.ready = memoryview(_ungraph(data))
+        size = len(self.ready) if size is None or size < 0 else size
+        out, self.ready = self.ready[:size], self.ready[size:]
+        return bytes(out)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _ungraph(lines: bytes) -> bytes:
+    r"""N-Quads lines as N-Triples lines (the graph term cut off).
+
+    >>> _ungraph(b'<s> <p> "a <b" <g> .\n<s> <p> <o> <g> .\n')
+    b'<s> <p> "a <b" .\n<s> <p> <o> .\n'
+    """
+    return b"".join(line[: line.rindex(b" <")] + b" .\n" for line in lines.splitlines() if line.strip())
+
+
+def _load(folder: Path, nquads: Path) -> None:
+    """Write a build's on-disk store into ``folder``: the named graphs, and their merge as the
+    default graph (pyoxigraph's store is a set: a statement of two graphs is there once)."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)  # the build's own output
+    triples = _Triples(nquads)
+    try:
+        store.bulk_load(cast(IO[bytes], triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(),
+                        lenient=True)
+    finally:
+        triples.close()
+    store.flush()
+    store.optimize()
+    del store
+
+
 def _prune(folder: Path, keep: Path) -> None:
     """Remove the on-disk stores of older builds beyond the newest :data:`KEEP_STORES`."""
-    stores = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                    key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    stores = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                     and not p.name.endswith(TABLES)), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in [p for p in stores if p != keep][KEEP_STORES - 1:]:
         shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(tables_of(old), ignore_errors=True)
 
 
 def rows_as_dicts(store: Any, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
                   ) -> list[dict[str, str]]:
     """The rows of a SELECT on ``store`` (embedded or remote) as dicts of plain strings, an
     unbound variable as ``""``."""
+    if type(store) is GraphStore and not bindings:
+        variables, rows = store.stream(sparql)
+        return [dict(zip(variables, row, strict=True)) for row in rows]
     table = store.select(sparql, bindings)
     return [dict(zip(table.variables, row, strict=True)) for row in table.rows]

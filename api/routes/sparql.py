@@ -20,6 +20,7 @@ from plankg.api.models import ExampleQuery
 from plankg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, negotiate
 from plankg.api.security import ClientLimits, HeldResponse, client_key
 from plankg.api.sparql.errors import status_of
+from plankg.api.sparql.fastpath import answer_headers
 from plankg.api.sparql.workers import FORMATS, QueryRequest
 from plankg.graph.errors import QueryError, StoreTimeout, StoreUnavailable
 
@@ -77,10 +78,7 @@ def _run(request: Request, pool: Any, query: str, default_graphs: list[str], nam
         limits.charge(key, getattr(exc, "seconds", 0.0))
         raise HTTPException(status_of(exc), str(exc)) from None
     limits.charge(key, result.seconds)
-    headers = {"Vary": "Accept", "X-Result-Rows": str(result.rows)}
-    if result.truncated:
-        cap = f"{settings.max_result_bytes} bytes" if result.limit == "bytes" else f"{settings.max_rows} rows"
-        headers["X-Result-Truncated"] = f"true; at most {cap}"
+    headers = answer_headers(result, settings.max_rows, settings.max_result_bytes)
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 

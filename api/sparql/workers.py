@@ -23,11 +23,13 @@ Thread-safe: :meth:`QueryPool.run` may be called from many threads.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import dataclasses
 import logging
 import multiprocessing
+import os
 import platform
 import queue
 import struct
@@ -222,7 +224,10 @@ def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no
     store = GraphStore.open(Path(nquads)) if nquads else None
     conn.send(("ready", sandboxed))
     while True:
-        message = conn.recv()
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the server went away
+            return
         if message is None:
             return
         request, max_rows, max_bytes = message
@@ -232,6 +237,19 @@ def _loop(nquads: str | None, conn: Any, sandboxed: bool) -> None:  # pragma: no
             conn.send(("refused", exc))
         except Exception:
             conn.send(("error", ENGINE_FAILED))
+
+
+def _context() -> Any:
+    """The way workers start: forked from a fork server that has imported the worker's code and
+    pyoxigraph once (Linux), so each worker starts in milliseconds and shares those pages with
+    the others (copy-on-write) instead of importing its own copy: a worker's own memory is its
+    working set. ``spawn`` where there is no fork server. Never a plain fork of the server,
+    whose threads may hold locks."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["plankg.api.sparql.workers", "plankg.graph.store", "pyoxigraph"])
+    return context
 
 
 class _Worker:
@@ -254,6 +272,12 @@ class _Worker:
             self.process.join(5)
         with contextlib.suppress(Exception):
             self.conn.close()
+
+
+def _slim(request: QueryRequest) -> QueryRequest:
+    """A checked request as a worker needs it: without the graphs the guard checked it against
+    (hundreds at scale, pickled for nothing on every query)."""
+    return dataclasses.replace(request, allowed_graphs=())
 
 
 def _timed(exc: Exception, started: float) -> Exception:
@@ -289,15 +313,21 @@ class QueryPool:
         self.max_bytes = max_bytes
         self.wait = wait
         self.sandboxed = True
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         if nquads is not None and size < 1:
             raise WorkerStartError(f"{size} query workers: the SPARQL endpoint needs at least one")
-        started = sum(self._add() for _ in range(size))
-        if size > 0 and started == 0:
+        # started side by side: each spends most of its start importing and opening the store
+        threads = [threading.Thread(target=self._add, name="plankg-worker-start") for _ in range(size)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if size > 0 and not self._all:
             raise WorkerStartError(f"none of the {size} query workers started")
 
     def _add(self) -> bool:
@@ -313,8 +343,17 @@ class QueryPool:
                 return False
             self._all.add(worker)
             self.sandboxed = self.sandboxed and bool(worker.sandboxed)
-        self._idle.put(worker)
+        self._free(worker)
         return True
+
+    def _free(self, worker: _Worker) -> None:
+        """Make a worker available again, and wake the requests waiting on an event loop."""
+        self._idle.put(worker)
+        with self._lock:
+            waiters, self._waiters = self._waiters, []
+        for loop, event in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+                loop.call_soon_threadsafe(event.set)
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -331,7 +370,7 @@ class QueryPool:
             QueryTimeout: the check and run took longer than ``timeout``; the worker was killed.
             QueryFailed: the engine failed the query.
         """
-        request, _ = prepare(request)  # refused here, before a worker is taken
+        request = _slim(prepare(request)[0])  # refused here, before a worker is taken
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
@@ -348,13 +387,87 @@ class QueryPool:
             raise _timed(QueryFailed("the query worker died; the query was not answered"), started) from None
         except QueryTimeout:
             raise
-        self._idle.put(worker)
+        self._free(worker)
+        return self._outcome(status, payload, started)
+
+    @staticmethod
+    def _outcome(status: str, payload: Any, started: float) -> QueryResult:
         if status == "refused":
             raise _timed(payload, started)
         if status == "error":
             raise _timed(QueryFailed(str(payload)), started)
         result: QueryResult = payload
         return dataclasses.replace(result, seconds=time.monotonic() - started)
+
+    async def _take(self) -> _Worker:
+        """A free worker, waited for on the event loop (no thread held) up to ``wait`` seconds."""
+        deadline = time.monotonic() + self.wait
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            event = asyncio.Event()
+            with self._lock:
+                self._waiters.append((loop, event))
+            try:  # a worker freed between the look and the registration is seen again at once
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            remaining = deadline - time.monotonic()
+            try:
+                if remaining <= 0:
+                    raise TimeoutError
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                raise QueryBusy(f"all {len(self._all)} query workers are busy; try again") from None
+
+    async def arun(self, request: QueryRequest) -> QueryResult:
+        """:meth:`run` for an event loop: the wait for a worker and for its answer hold no
+        thread (the loop watches the worker's pipe), so a query costs no thread hand-off. A
+        request cancelled while its query runs (the client went away) has its worker replaced,
+        as a query over its budget does. Raises what :meth:`run` raises."""
+        request = _slim(prepare(request)[0])
+        worker = await self._take()
+        started = time.monotonic()
+        try:
+            status, payload = await self._exchange(worker, request)
+        except QueryTimeout:
+            self._replace(worker)
+            raise _timed(QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped"),
+                         started) from None
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise _timed(QueryFailed("the query worker died; the query was not answered"), started) from None
+        except BaseException:  # cancelled: the worker may still be running the query
+            self._replace(worker)
+            raise
+        self._free(worker)
+        return self._outcome(status, payload, started)
+
+    async def _exchange(self, worker: _Worker, request: QueryRequest) -> tuple[str, Any]:
+        """Send a request to a worker and wait, on the event loop, for its answer (QueryTimeout
+        past the budget)."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+        worker.conn.send((request, self.max_rows, self.max_bytes))
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, readable)
+        try:
+            await asyncio.wait_for(ready, self.timeout)
+        except TimeoutError:
+            raise QueryTimeout("over the budget") from None
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # libuv's (uvloop's) watch makes the socket non-blocking
+        answer: tuple[str, Any] = worker.conn.recv()
+        return answer
 
     def close(self) -> None:
         """Stop every worker."""

@@ -1,5 +1,6 @@
-"""``plankg-bench``: the benchmark (``run``), the synthetic corpus (``synth``) and the load test
-(``load``). Exit codes: 0 done, 1 the load test saw a failed request, 2 usage error."""
+"""``plankg-bench``: the benchmark (``run``), the synthetic corpus (``synth``), the load test
+(``load``) and the interleaved comparison with Oxigraph's server and other stores (``compare``).
+Exit codes: 0 done, 1 the load test saw a failed request, 2 usage error."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def make_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, help="the folder to write (sources and plans.csv)")
     synth.add_argument("--seed", type=int, default=1, help="the seed (same seed and scale: same files)")
     sub.add_parser("load", help="load test of the service (options: plankg-bench load -- --help)", add_help=False)
+    sub.add_parser("compare", help="plankg's /sparql beside Oxigraph's server (and --endpoint NAME=URL, e.g. "
+                                   "Virtuoso) in one interleaved run, with ratios (plankg-bench compare -- --help)",
+                   add_help=False)
     return parser
 
 
@@ -35,6 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         rest = args_list[1:]
         return load_main(rest[1:] if rest[:1] == ["--"] else rest)
+    if args_list[:1] == ["compare"]:
+        from plankg_bench.service import main as compare_main
+
+        rest = args_list[1:]
+        return compare_main(rest[1:] if rest[:1] == ["--"] else rest)
     args = make_parser().parse_args(args_list)
     if args.command == "synth":
         from plankg_bench.synth import synthesize

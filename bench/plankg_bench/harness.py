@@ -48,7 +48,7 @@ TARGETS = {
     "agency lookup at 100x": (50.0, "ms median"),
     "mixed lookups at 1x": (500.0, "req/s at least"),
 }
-STAGES = ("parse", "triples", "links", "inference", "serialize", "validation", "write")
+STAGES = ("parse", "triples", "links", "inference", "serialize", "validation", "write", "serving")
 #: the plain-way comparisons run only up to these many triples: owlrl and pyshacl are pure
 #: Python and super-linear (~70 s for owlrl alone on 100k triples measured here); rdflib's
 #: SPARQL up to the 10x corpus

@@ -3,7 +3,7 @@ loopback only. Prints requests/s, p50/p99 latency per kind of request and the se
 over time; exits 1 if any request failed (a wrong status or a dropped connection), never on a
 time. ``--seconds 600`` is the soak run (memory sampled every ``--sample`` seconds).
 
-Usage: ``python bench/load.py [--build build] [--seconds 60] [--clients 32] [--url URL]``
+Usage: ``python bench/load.py [--build build] [--seconds 60] [--clients 32] [--url URL] [--one-address]``
 (``plankg-bench load`` and ``bench/load.py`` run this module; ``plankg-bench run`` uses :func:`run_load`)
 (without ``--url`` it starts ``plankg serve`` on a free port and stops it afterwards).
 """
@@ -40,14 +40,20 @@ MIX = [
 
 
 def rss_kib(pid: int) -> int:
-    """The resident memory of a process, in KiB (0 when unknown)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    """The proportional memory (PSS: shared pages divided among the processes sharing them) of
+    a process and all its descendants (the server, its fork server and query workers), in KiB
+    (0 when unknown)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            pending.extend(int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
+            continue
+    return total
 
 
 async def read_response(reader: asyncio.StreamReader) -> int:
@@ -85,9 +91,10 @@ def mix_for(plan_suffix: str = "") -> list[tuple[str, str, int]]:
 
 async def client(host: str, port: int, until: float, rng: random.Random,
                  latencies: dict[str, list[float]], errors: list[str],
-                 mix: list[tuple[str, str, int]] | None = None) -> None:
+                 mix: list[tuple[str, str, int]] | None = None, source: str | None = None) -> None:
     kinds = [(kind, path) for kind, path, weight in (mix or MIX) for _ in range(weight)]
-    reader, writer = await asyncio.open_connection(host, port)
+    local = (source, 0) if source else None
+    reader, writer = await asyncio.open_connection(host, port, local_addr=local)
     try:
         while time.monotonic() < until:
             kind, path = rng.choice(kinds)
@@ -98,7 +105,7 @@ async def client(host: str, port: int, until: float, rng: random.Random,
             except (ConnectionError, asyncio.IncompleteReadError) as exc:
                 errors.append(f"{path}: {exc}")
                 writer.close()
-                reader, writer = await asyncio.open_connection(host, port)
+                reader, writer = await asyncio.open_connection(host, port, local_addr=local)
                 continue
             latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
             if status != 200:
@@ -108,7 +115,11 @@ async def client(host: str, port: int, until: float, rng: random.Random,
 
 
 async def run_load(host: str, port: int, seconds: float, clients: int, pid: int | None,
-                   sample: float, mix: list[tuple[str, str, int]] | None = None) -> dict[str, Any]:
+                   sample: float, mix: list[tuple[str, str, int]] | None = None,
+                   distinct: bool = False) -> dict[str, Any]:
+    """The load; ``distinct``: each client from its own loopback address (127.0.0.k), as
+    separate users are (the service's per-client limits count per address; from one address
+    the 32 clients are one client to them)."""
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
     memory: list[tuple[float, int]] = []
@@ -123,7 +134,9 @@ async def run_load(host: str, port: int, seconds: float, clients: int, pid: int 
         if pid:
             memory.append((round(time.monotonic() - started, 1), rss_kib(pid)))
 
-    await asyncio.gather(sampler(), *(client(host, port, until, random.Random(k), latencies, errors, mix)
+    distinct = distinct and host.startswith("127.")
+    await asyncio.gather(sampler(), *(client(host, port, until, random.Random(k), latencies, errors, mix,
+                                             f"127.0.{k // 250}.{k % 250 + 2}" if distinct else None)
                                       for k in range(clients)))
     elapsed = time.monotonic() - started
     every = sorted(x for values in latencies.values() for x in values)
@@ -172,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an already running service (default: start one)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--plan-suffix", default="", help="the plan slugs' suffix (-s001 in a synthetic corpus)")
+    parser.add_argument("--one-address", action="store_true",
+                        help="every client from 127.0.0.1 (one client to the per-client limits); default: "
+                             "each from its own loopback address")
     args = parser.parse_args(argv)
     server = None
     if args.url:
@@ -194,19 +210,20 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         result = asyncio.run(run_load(host, port, args.seconds, args.clients, pid, args.sample,
-                                      mix_for(args.plan_suffix)))
+                                      mix_for(args.plan_suffix), not args.one_address))
     finally:
         if server is not None:
             server.kill()
             server.wait(10)
-    print(f"load test: {args.clients} clients, {result['seconds']:.0f} s, loopback; "
+    print(f"load test: {args.clients} clients ({'one address' if args.one_address else 'one address each'}), "
+          f"{result['seconds']:.0f} s, loopback; "
           f"{result['requests']} requests, {result['req_per_s']:.0f} req/s, {result['errors']} errors")
     print(f"  {'request':<16}{'count':>8}{'p50 ms':>10}{'p99 ms':>10}")
     for kind, figure in {"all": result["all"], **result["by_kind"]}.items():
         print(f"  {kind:<16}{figure['requests']:>8}{figure['p50_ms']:>10.1f}{figure['p99_ms']:>10.1f}")
     if result["memory_kib"]:
         samples = result["memory_kib"]
-        print("  server memory (MiB): " + ", ".join(f"{t:.0f}s {kib / 1024:.0f}" for t, kib in samples))
+        print("  service memory, PSS of server and workers (MiB): " + ", ".join(f"{t:.0f}s {kib / 1024:.0f}" for t, kib in samples))
     for sample in result["error_samples"]:
         print(f"  error: {sample}")
     if args.out:
