@@ -54,8 +54,9 @@ def create_app(store: GraphStore | RemoteStore, settings: Settings, pool: QueryP
                                     settings.client_seconds, settings.query_wait)
     app.state.served = Served.open(store, settings, pool, dump, warm=False)  # indexes read in the background
     app.add_middleware(ResponseCacheMiddleware)
-    app.add_middleware(Compression, minimum_size=1024, compresslevel=6)  # the cache keeps plain bytes
-    app.add_middleware(SparqlFastPath)  # /sparql queries without FastAPI's routing (the route keeps refusals)
+    # /sparql queries without FastAPI's routing (the route keeps refusals), inside gzip like the route
+    app.add_middleware(SparqlFastPath)
+    app.add_middleware(Compression, minimum_size=1024, compresslevel=6)  # the caches keep plain bytes
     app.add_middleware(ConditionalMiddleware)  # outside gzip: the ETag names the encoding
     # outermost: cached answers get the headers too
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body_bytes or 3 * settings.max_query_bytes)

@@ -105,6 +105,8 @@ def test_large_results_are_gzipped_when_asked(client: TestClient) -> None:
     assert "Accept-Encoding" in packed.headers["vary"]
     assert "content-encoding" not in plain.headers
     assert packed.content == plain.content and int(packed.headers["content-length"]) < len(plain.content) / 3
+    again = client.get("/sparql", params={"query": query}, headers={"accept-encoding": "gzip"})  # from the cache
+    assert again.headers["content-encoding"] == "gzip" and again.content == plain.content
 
 
 def test_post_forms_and_construct(client: TestClient) -> None:

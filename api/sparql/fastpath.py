@@ -2,7 +2,7 @@
 validation and thread hand-offs, and the same query answered again from the served build's
 answer cache.
 
-:class:`SparqlFastPath` sits inside the security and HTTP-caching middleware (so every answer
+:class:`SparqlFastPath` sits inside the security, HTTP-caching and gzip middleware (so every answer
 still gets the security headers, the body cap, the ETag and HEAD) and handles a ``/sparql``
 request that names one query: GET ``query=``, POST form, POST ``application/sparql-query``,
 on an embedded build. Anything else — no query (the service description), several queries,
@@ -225,7 +225,7 @@ class SparqlFastPath:
                                           "try again", {"Retry-After": "5"}))
             return
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.start", "status": 200, "headers": list(headers)})  # a copy: gzip edits the list in place
             chunk = HeldResponse.CHUNK
             for start in range(0, max(size, 1), chunk):
                 await asyncio.wait_for(send({"type": "http.response.body", "body": body[start:start + chunk],
@@ -259,7 +259,7 @@ def _nothing() -> None:
 
 async def _send(send: Any, answer: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
     status, headers, body = answer
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": list(headers)})  # a copy: gzip edits the list in place
     await send({"type": "http.response.body", "body": body})
 
 
