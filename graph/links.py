@@ -430,9 +430,10 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
     """Every pair of tasks of different plans whose best clause pair scores at least ``floor``,
     with the relation named (see :func:`_relation`), best first; pairs in ``exclude`` are left out.
 
-    Candidates are found as in :func:`related_links`, clause by clause: clause pairs that share
-    grams found in at most ``stop_df`` clauses, with a partial score of at least half the floor;
-    each candidate's score is then the exact cosine. A task pair's score is that of its best
+    Candidates are clause pairs that share grams found in at most ``stop_df`` clauses, with a
+    partial score over those grams of at least ``floor / PARTIAL_SHARE``, found by sparse matrix
+    products (:func:`_candidate_pairs`); each candidate's score is then the exact cosine, summed
+    gram by gram in a fixed order, so the scores and links do not depend on the matrix code. A task pair's score is that of its best
     clause pair, so a one-sentence annual item matches the one clause of a long multi-year task
     that it carries out, undiluted by the others.
     """
@@ -440,37 +441,34 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
     carries = sorted(set(carries))
     skip = {frozenset(pair) for pair in exclude}
     units = [(k, i) for k in index.keys for i in range(len(index.vectors[k]))]
-    postings: dict[str, list[int]] = {}
-    for u, (k, i) in enumerate(units):
+    postings: dict[str, int] = {}
+    for k, i in units:
         for gram in index.vectors[k][i]:
-            postings.setdefault(gram, []).append(u)
+            postings[gram] = postings.get(gram, 0) + 1
+    rare = {gram for gram, count in postings.items() if count <= stop_df}
     best: dict[tuple[TaskKey, TaskKey], tuple[float, int, int]] = {}
-    for u, (key, i) in enumerate(units):
-        vector = index.vectors[key][i]
-        partial: dict[int, float] = {}
+    for u, v in _candidate_pairs(index, units, rare, floor / PARTIAL_SHARE, floor):
+        (key, i), (other, j) = units[u], units[v]
+        vector, theirs = index.vectors[key][i], index.vectors[other][j]
+        # the exact score, summed in the order of the pure-Python finder (same floats, same links)
+        part = 0.0
         common = []
         for gram, weight in vector.items():
-            posting = postings[gram]
-            if len(posting) > stop_df:
-                common.append((gram, weight))
-                continue
-            for v in posting:
-                if v > u and units[v][0][0] != key[0]:
-                    partial[v] = partial.get(v, 0.0) + weight * index.vectors[units[v][0]][units[v][1]][gram]
-        for v, part in partial.items():
-            if part < floor / PARTIAL_SHARE:
-                continue
-            other, j = units[v]
-            theirs = index.vectors[other][j]
-            score = part + sum(weight * theirs[gram] for gram, weight in common if gram in theirs)
-            score = round(score, 6)
-            if score < floor:
-                continue
-            pair = (key, other) if key < other else (other, key)
-            clause_pair = (i, j) if key < other else (j, i)
-            held = best.get(pair)
-            if held is None or (score, -clause_pair[0], -clause_pair[1]) > (held[0], -held[1], -held[2]):
-                best[pair] = (score, *clause_pair)
+            if gram in theirs:
+                if gram in rare:
+                    part = part + weight * theirs[gram]
+                else:
+                    common.append(weight * theirs[gram])
+        if part < floor / PARTIAL_SHARE:
+            continue
+        score = round(part + sum(common), 6)
+        if score < floor:
+            continue
+        pair = (key, other) if key < other else (other, key)
+        clause_pair = (i, j) if key < other else (j, i)
+        held = best.get(pair)
+        if held is None or (score, -clause_pair[0], -clause_pair[1]) > (held[0], -held[1], -held[2]):
+            best[pair] = (score, *clause_pair)
     links = []
     for (a, b), (score, i, j) in best.items():
         if frozenset((a, b)) in skip:
@@ -481,6 +479,52 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
         links.append(MeasureLink(subject, obj, score, ca, cb, relation))
     links.sort(key=lambda link: (-link.score, link.a, link.b))
     return links
+
+
+#: how far a score computed by matrix products may be from the exact sum and still be kept as a
+#: candidate (their rounding differs by about 1e-16; every candidate is then scored exactly)
+CANDIDATE_MARGIN = 1e-9
+
+
+def _candidate_pairs(index: MeasureIndex, units: Sequence[tuple[TaskKey, int]], rare: set[str],
+                     partial_floor: float, floor: float) -> list[tuple[int, int]]:
+    """The clause pairs ``(u, v)``, ``u < v``, of tasks of different plans whose partial score
+    over the rare grams reaches ``partial_floor`` and whose whole score reaches ``floor``, give
+    or take :data:`CANDIDATE_MARGIN`: a superset of the pairs :func:`measure_links` keeps.
+
+    Scores come from sparse matrix products of the clauses' TF-IDF vectors (rare grams apart
+    from the others), in C rather than a Python loop per gram and posting.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    if not units:
+        return []
+    columns: dict[str, int] = {}
+    rows, cols, weights = [], [], []
+    for u, (key, i) in enumerate(units):
+        for gram, weight in index.vectors[key][i].items():
+            rows.append(u)
+            cols.append(columns.setdefault(gram, len(columns)))
+            weights.append(weight)
+    is_rare = np.zeros(len(columns), dtype=bool)
+    is_rare[[c for gram, c in columns.items() if gram in rare]] = True
+    matrix = sparse.csr_matrix((np.array(weights), (np.array(rows), np.array(cols))),
+                               shape=(len(units), len(columns)))
+    rare_part, common_part = matrix[:, is_rare], matrix[:, ~is_rare]
+    partial = sparse.triu(rare_part @ rare_part.T, k=1).tocoo()  # u < v
+    plans = {slug: n for n, slug in enumerate(sorted({key[0] for key, _ in units}))}
+    plan = np.array([plans[key[0]] for key, _ in units])
+    u, v, part = partial.row, partial.col, partial.data
+    keep = (plan[u] != plan[v]) & (part >= partial_floor - CANDIDATE_MARGIN)
+    u, v, part = u[keep], v[keep], part[keep]
+    common = np.zeros(len(u))
+    for start in range(0, len(u), 50_000):  # the common grams' share, a block of pairs at a time
+        block = slice(start, start + 50_000)
+        common[block] = np.asarray(common_part[u[block]].multiply(common_part[v[block]]).sum(axis=1)).ravel()
+    keep = part + common >= floor - CANDIDATE_MARGIN
+    order = np.lexsort((v[keep], u[keep]))
+    return list(zip(u[keep][order].tolist(), v[keep][order].tolist(), strict=True))
 
 
 def annex_measure_links(tasks: Mapping[TaskKey, TaskRecord], annex: str, plan: str,
