@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from plankg import __version__
@@ -62,7 +62,7 @@ from plankg.graph.triples import (
     source_graph,
     source_triples,
 )
-from plankg.graph.validate import ValidationResult, validate_graph
+from plankg.graph.validate import ValidationResult, ntriples_store, validate_store
 
 __all__ = [
     "BuildErrors",
@@ -106,7 +106,7 @@ class BuildResult:
     report: dict[str, object]
     validation: ValidationResult
     timings: dict[str, float] = field(default_factory=dict)
-    nquads: bytes | None = None  # the sorted N-Quads of ``quads``, when already written out
+    nquads: bytes | bytearray | None = None  # the sorted N-Quads of ``quads``, when already written out
 
 
 def _timed(timings: dict[str, float], progress: Progress | None, stage: str, start: float) -> float:
@@ -243,7 +243,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
     start = _timed(timings, progress, "serialize", start)
-    validation = validate_graph(merged_ntriples(serialized))
+    validation = validate_store(ntriples_store(ntriples_of(serialized)))  # the N-Triples freed once loaded
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(unique, plans, quads, validation, warnings, resolution)
@@ -498,20 +498,58 @@ def file_report(sources: Sequence[SourceRecord], plans: PlanCatalogue,
     return dict(sorted(out.items()))
 
 
-def serialize_nquads(quads: Quads) -> bytes:
-    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes.
+def serialize_nquads(quads: Quads) -> bytearray:
+    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes
+    (a bytearray: the text is not copied once more into a bytes object).
 
-    Rows are written with rdflib's own N-Quads row writer, without building an rdflib Dataset
-    first (which took most of the write stage at scale); each term is written once.
+    Each row is what rdflib's N-Quads row writer (``_nq_row``) gives, built here without it:
+    an IRI or blank node is written once per term object (the same node object serves many
+    triples), a literal by rdflib's own literal writer. The sorted rows are joined a block at a
+    time, each block freed once joined, so the rows and the whole text are not held twice.
     """
-    from rdflib.plugins.serializers.nquads import _nq_row
+    from rdflib.plugins.serializers.nt import _quoteLiteral
 
-    lines = set()
+    written: dict[int, str] = {}  # id(node) → N-Triples form; every node stays alive in ``quads`` meanwhile
+
+    def n3(term: object) -> str:
+        if isinstance(term, Literal):  # literals are seldom shared: not kept
+            return _quoteLiteral(term)
+        form = written.get(id(term))
+        if form is None:
+            form = written[id(term)] = term.n3()  # type: ignore[attr-defined]
+        return form
+
+    rows: list[bytes] = []
     for name, triples in quads.items():
-        context = URIRef(name)
-        for triple in triples:
-            lines.add(_nq_row(triple, context).encode("utf-8"))
-    return b"".join(sorted(lines))
+        tail = f" {URIRef(name).n3()} .\n"
+        rows.extend(f"{n3(s)} {n3(p)} {n3(o)}{tail}".encode() for s, p, o in triples)
+    written.clear()
+    rows.sort()
+    text = bytearray()
+    block = 100_000
+    previous = None
+    for start in range(0, len(rows), block):
+        chunk = rows[start: start + block]
+        rows[start: start + block] = [b""] * len(chunk)
+        if previous is not None and chunk[0] == previous:  # a row written twice is written once
+            chunk = chunk[1:]
+        text += b"".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1])
+        previous = chunk[-1] if chunk else previous
+    return text
+
+
+def ntriples_of(nquads: bytes | bytearray) -> bytes:
+    """N-Quads without their graph names: the triples of every graph, repeated where a triple
+    is in several graphs (a store keeps each once).
+
+    >>> ntriples_of(b'<a:s> <a:p> "x <a:y> ." <a:g1> .\\n<a:s> <a:p> <a:o> <a:g2> .\\n')
+    b'<a:s> <a:p> "x <a:y> ." .\\n<a:s> <a:p> <a:o> .\\n'
+    """
+    return _GRAPH_NAME.sub(b" .\n", nquads)
+
+
+#: the graph name closing an N-Quads row (a literal holds no raw line break, an IRI no < > or space)
+_GRAPH_NAME = re.compile(rb" <[^<>\n ]*> \.\n")
 
 
 def merged_ntriples(nquads: bytes) -> bytes:
