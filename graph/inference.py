@@ -89,6 +89,9 @@ def infer(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
     known: set[Triple] = set(asserted)
     pending = list(known)
     new: set[Triple] = set()
+    rdf_type = RDF.type  # looked up once: a namespace attribute is a new URIRef at each lookup
+    super_classes, super_properties = rules.super_classes, rules.super_properties
+    inverses, ranges, domains = rules.inverses, rules.ranges, rules.domains
 
     def emit(triple: Triple) -> None:
         if triple not in known:
@@ -98,17 +101,17 @@ def infer(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
 
     while pending:
         s, p, o = pending.pop()
-        if p == RDF.type:
-            for c in rules.super_classes.get(o, ()) if isinstance(o, URIRef) else ():
-                emit((s, RDF.type, c))
+        if p == rdf_type:
+            for c in super_classes.get(o, ()) if isinstance(o, URIRef) else ():
+                emit((s, rdf_type, c))
             continue
-        for q in rules.super_properties.get(p, ()):
+        for q in super_properties.get(p, ()):
             emit((s, q, o))
         if isinstance(o, URIRef):
-            for q in rules.inverses.get(p, ()):
+            for q in inverses.get(p, ()):
                 emit((o, q, s))
-            for c in rules.ranges.get(p, ()):
-                emit((o, RDF.type, c))
-        for c in rules.domains.get(p, ()):
-            emit((s, RDF.type, c))
+            for c in ranges.get(p, ()):
+                emit((o, rdf_type, c))
+        for c in domains.get(p, ()):
+            emit((s, rdf_type, c))
     return new

@@ -411,7 +411,7 @@ def _relation(a: TaskKey, b: TaskKey, score: float, sizes: tuple[int, int],
         return a, b, None
     if score < MEASURE_THRESHOLD:
         return a, b, RELATED
-    pairs = set(carries)
+    pairs = carries if isinstance(carries, frozenset) else frozenset(carries)
     if (a[0], b[0]) in pairs:
         return a, b, CARRIES
     if (b[0], a[0]) in pairs:
@@ -438,7 +438,7 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
     that it carries out, undiluted by the others.
     """
     index = index or MeasureIndex(tasks)
-    carries = sorted(set(carries))
+    carries = frozenset(carries)  # made once, not once per link (_relation)
     skip = {frozenset(pair) for pair in exclude}
     units = [(k, i) for k in index.keys for i in range(len(index.vectors[k]))]
     postings: dict[str, int] = {}
