@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import io
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -243,7 +245,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
     start = _timed(timings, progress, "serialize", start)
-    validation = validate_store(ntriples_store(ntriples_of(serialized)))  # the N-Triples freed once loaded
+    validation = validate_store(ntriples_store(TriplesReader(serialized)))  # no second copy of the text
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(unique, plans, quads, validation, warnings, resolution)
@@ -536,6 +538,34 @@ def serialize_nquads(quads: Quads) -> bytearray:
         text += b"".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1])
         previous = chunk[-1] if chunk else previous
     return text
+
+
+class TriplesReader(io.RawIOBase):
+    """The rows of N-Quads text with their graph names cut (:func:`ntriples_of`), read a block
+    at a time, so a store can load a build's triples without a second copy of the text.
+
+    >>> TriplesReader(b'<a:s> <a:p> "o" <a:g> .\\n<a:s> <a:p> <a:o> <a:g> .\\n', block=8).read()
+    b'<a:s> <a:p> "o" .\\n<a:s> <a:p> <a:o> .\\n'
+    """
+
+    def __init__(self, nquads: bytes | bytearray, block: int = 1 << 24) -> None:
+        super().__init__()
+        self._text, self._at, self._block = nquads, 0, block
+        self._pending, self._offset = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._offset >= len(self._pending) and self._at < len(self._text):
+            end = self._text.find(b"\n", min(self._at + self._block, len(self._text)) - 1)
+            end = len(self._text) if end < 0 else end + 1
+            self._pending, self._offset = ntriples_of(self._text[self._at:end]), 0
+            self._at = end
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = self._pending[self._offset: self._offset + size]
+        self._offset += size
+        return size
 
 
 def ntriples_of(nquads: bytes | bytearray) -> bytes:

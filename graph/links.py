@@ -368,13 +368,19 @@ class MeasureIndex:
                 df.update(grams.keys())
         self.size = max(1, sum(len(v) for v in counts.values()))
         self.df = df
+        self._idf: dict[str, float] = {}  # each gram's IDF, computed once
         self.vectors: dict[TaskKey, list[dict[str, float]]] = {
             k: [self.vector(g) for g in counts[k]] for k in self.keys}
 
     def vector(self, grams: Counter[str]) -> dict[str, float]:
         """The unit TF-IDF vector of a clause's grams (grams unknown to the index weigh as rare)."""
-        vector = {g: (1 + math.log(c)) * math.log((1 + self.size) / (1 + self.df.get(g, 0)))
-                  * (2.0 if g.startswith("Q:") else 1.0) for g, c in grams.items()}
+        idf = self._idf
+        vector = {}
+        for g, c in grams.items():
+            weight = idf.get(g)
+            if weight is None:
+                weight = idf[g] = math.log((1 + self.size) / (1 + self.df.get(g, 0)))
+            vector[g] = (1 + math.log(c)) * weight * (2.0 if g.startswith("Q:") else 1.0)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {g: v / norm for g, v in vector.items()}
 
@@ -597,16 +603,33 @@ def measure_link_triples(links: Sequence[MeasureLink],
     and a qualified ``pk:TaskLink`` for every candidate, with score, method, relation and the
     matching clause of each task."""
     out: set[Triple] = set()
+    # terms made once each and shared by every triple that uses them (a namespace attribute and
+    # a literal are new objects at each call, and a decimal literal parses its value)
+    rdf_type, task_link, link_from, link_to = RDF.type, PK.TaskLink, PK.linkFrom, PK.linkTo
+    score_p, method_p, clause_from, clause_to, relation_p = PK.score, PK.method, PK.clauseFrom, PK.clauseTo, PK.relation
+    relations: dict[str, URIRef] = {}
+    literals: dict[tuple[str, str], Literal] = {}
+
+    def literal(text: str, kind: str) -> Literal:
+        made = literals.get((text, kind))
+        if made is None:
+            made = literals[(text, kind)] = (Literal(text, datatype=XSD.decimal) if kind == "decimal"
+                                             else Literal(text, lang=kind or None))
+        return made
+
     for link in links:
         a, b = task_iri(*link.a), task_iri(*link.b)
         node = link_iri(link.a, link.b, "measure")
-        out.update({(node, RDF.type, PK.TaskLink), (node, PK.linkFrom, a), (node, PK.linkTo, b),
-                    (node, PK.score, Literal(f"{link.score:.4f}", datatype=XSD.decimal)),
-                    (node, PK.method, Literal(link.method)),
-                    (node, PK.clauseFrom, Literal(link.clause_a, lang="zh")),
-                    (node, PK.clauseTo, Literal(link.clause_b, lang="zh"))})
+        out.update({(node, rdf_type, task_link), (node, link_from, a), (node, link_to, b),
+                    (node, score_p, literal(f"{link.score:.4f}", "decimal")),
+                    (node, method_p, literal(link.method, "")),
+                    (node, clause_from, literal(link.clause_a, "zh")),
+                    (node, clause_to, literal(link.clause_b, "zh"))})
         if link.relation:
-            out.update({(a, PK[link.relation], b), (node, PK.relation, PK[link.relation])})
+            relation = relations.get(link.relation)
+            if relation is None:
+                relation = relations[link.relation] = PK[link.relation]
+            out.update({(a, relation, b), (node, relation_p, relation)})
     for key, index, annual, score, clause in milestones:
         milestone = URIRef(f"{task_iri(*key)}/milestone/{index}")
         node = link_iri(key, annual, f"milestone-{index}")

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -251,8 +251,9 @@ def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]] | bytes, referen
     return validate_store(store)
 
 
-def ntriples_store(data: bytes) -> Any:
-    """A pyoxigraph store holding N-Triples (a triple given twice is held once)."""
+def ntriples_store(data: bytes | IO[bytes]) -> Any:
+    """A pyoxigraph store holding N-Triples, given whole or as a binary file (a triple given
+    twice is held once)."""
     import pyoxigraph as ox
 
     store = ox.Store()
