@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, RDF
 
 from plankg import __version__
 from plankg.graph.errors import GraphError
@@ -240,7 +240,11 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
 
     asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
     inferred = infer(asserted, Rules.from_ontology(ontology))
-    quads[graph_iri("inferred")] = inferred - asserted
+    quads[graph_iri("inferred")] = inferred  # none of them asserted (infer's contract)
+    asserted.update(inferred)
+    asserted.update(quads[graph_iri("ontology")])
+    counts = GraphCounts.of(asserted)  # the union of all graphs, counted before it is let go
+    del asserted
     start = _timed(timings, progress, "inference", start)
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
@@ -248,7 +252,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     validation = validate_store(ntriples_store(TriplesReader(serialized)))  # no second copy of the text
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
-    report = make_report(unique, plans, quads, validation, warnings, resolution)
+    report = make_report(unique, plans, quads, validation, warnings, resolution, counts)
     return BuildResult(dict(quads), report, validation, timings, serialized)
 
 
@@ -397,9 +401,37 @@ def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
                    task_source=task_source, stated_sections=stated_sections)
 
 
+@dataclass(frozen=True)
+class GraphCounts:
+    """How many distinct triples a build has, and how many nodes of each class."""
+
+    triples: int
+    typed: Counter[tuple[type, str]]  # (term type, IRI) of a class → its nodes
+
+    @classmethod
+    def of(cls, union: set[Triple]) -> GraphCounts:
+        """Count the union of a build's graphs in one pass. A class is counted by its term type
+        and text (what rdflib's term equality compares), and rdf:type is recognised once per
+        predicate object rather than compared at each triple."""
+        rdf_type = RDF.type
+        is_type: dict[int, bool] = {}  # id(predicate) → whether it is rdf:type; predicates alive in ``union``
+        typed: Counter[tuple[type, str]] = Counter()
+        for _, p, o in union:
+            found = is_type.get(id(p))
+            if found is None:
+                found = is_type[id(p)] = p == rdf_type
+            if found:
+                typed[(type(o), str(o))] += 1
+        return cls(len(union), typed)
+
+    def count(self, cls: URIRef) -> int:
+        """The nodes of a class."""
+        return self.typed[(type(cls), str(cls))]
+
+
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,
                 validation: ValidationResult, warnings: list[str],
-                resolution: Resolution | None = None) -> dict[str, object]:
+                resolution: Resolution | None = None, counts: GraphCounts | None = None) -> dict[str, object]:
     """The build report: per plan tasks found and declared, sections, targets, milestones and
     the files it was read from; the files read with their sha256; counts; warnings; per source
     file the loader and layout, the plans read and every problem with its line
@@ -408,7 +440,6 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
 
     A plan printed in two files counts the tasks, sections and targets of its stated file.
     """
-    from rdflib.namespace import RDF
 
     from plankg.graph.namespace import PK
 
@@ -442,11 +473,8 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         if names is not None and slug in names.plan_jurisdiction:
             entry["jurisdiction"] = names.plan_jurisdiction[slug]
     per_file = file_report(sources, plans, warnings)
-    union = set().union(*quads.values())
-    # one pass: the nodes of each class (rdf:type looked up once, not once a triple and class)
-    rdf_type = RDF.type
-    typed: Counter[object] = Counter(o for _, p, o in union if p == rdf_type)
-    count = typed.__getitem__
+    counts = counts or GraphCounts.of(set().union(*quads.values()))
+    count = counts.count
     return {
         "plankg_version": __version__,
         "plans": ordered,
@@ -463,7 +491,7 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         "districts": count(PK.District),
         "sources": dict(sorted(files.items())),
         "graphs": {str(g): len(t) for g, t in sorted(quads.items())},
-        "triples": len(union),
+        "triples": counts.triples,
         "conforms": validation.conforms,
         "files": per_file,
         "skipped": [{"file": p.file, "line": p.line, "reason": p.message}
