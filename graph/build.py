@@ -534,25 +534,25 @@ def serialize_nquads(quads: Quads) -> bytearray:
 
     Each row is what rdflib's N-Quads row writer (``_nq_row``) gives, built here without it:
     an IRI or blank node is written once per term object (the same node object serves many
-    triples), a literal by rdflib's own literal writer. The sorted rows are joined a block at a
-    time, each block freed once joined, so the rows and the whole text are not held twice.
+    triples), a literal by rdflib's own literal writer. Rows are sorted as text (code point
+    order is the UTF-8 byte order) and encoded a block at a time, each block freed once joined.
     """
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
     written: dict[int, str] = {}  # id(node) → N-Triples form; every node stays alive in ``quads`` meanwhile
+    known = written.get
 
-    def n3(term: object) -> str:
-        if isinstance(term, Literal):  # literals are seldom shared: not kept
-            return _quoteLiteral(term)
-        form = written.get(id(term))
-        if form is None:
-            form = written[id(term)] = term.n3()  # type: ignore[attr-defined]
+    def write(node: Any) -> str:
+        form = written[id(node)] = node.n3()
         return form
 
-    rows: list[bytes] = []
+    rows: list[str] = []
+    add = rows.append
     for name, triples in quads.items():
         tail = f" {URIRef(name).n3()} .\n"
-        rows.extend(f"{n3(s)} {n3(p)} {n3(o)}{tail}".encode() for s, p, o in triples)
+        for s, p, o in triples:
+            obj = _quoteLiteral(o) if isinstance(o, Literal) else known(id(o)) or write(o)
+            add(f"{known(id(s)) or write(s)} {known(id(p)) or write(p)} {obj}{tail}")
     written.clear()
     rows.sort()
     text = bytearray()
@@ -560,10 +560,10 @@ def serialize_nquads(quads: Quads) -> bytearray:
     previous = None
     for start in range(0, len(rows), block):
         chunk = rows[start: start + block]
-        rows[start: start + block] = [b""] * len(chunk)
+        rows[start: start + block] = [""] * len(chunk)
         if previous is not None and chunk[0] == previous:  # a row written twice is written once
             chunk = chunk[1:]
-        text += b"".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1])
+        text += "".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1]).encode()
         previous = chunk[-1] if chunk else previous
     return text
 
