@@ -15,6 +15,7 @@ bench/link_precision.py`` prints the precision).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -368,21 +369,22 @@ class MeasureIndex:
                 df.update(grams.keys())
         self.size = max(1, sum(len(v) for v in counts.values()))
         self.df = df
-        self._idf: dict[str, float] = {}  # each gram's IDF, computed once
+        # each gram's IDF times its weight (2 for a quoted name): a power of two, so
+        # (tf * idf) * 2 == tf * (idf * 2) exactly, and a gram found once weighs idf * q itself
+        self._idf: dict[str, float] = {g: self._weight(g) for g in df}
         self.vectors: dict[TaskKey, list[dict[str, float]]] = {
             k: [self.vector(g) for g in counts[k]] for k in self.keys}
 
     def vector(self, grams: Counter[str]) -> dict[str, float]:
         """The unit TF-IDF vector of a clause's grams (grams unknown to the index weigh as rare)."""
         idf = self._idf
-        vector = {}
-        for g, c in grams.items():
-            weight = idf.get(g)
-            if weight is None:
-                weight = idf[g] = math.log((1 + self.size) / (1 + self.df.get(g, 0)))
-            vector[g] = (1 + math.log(c)) * weight * (2.0 if g.startswith("Q:") else 1.0)
+        vector = {g: (idf[g] if g in idf else self._weight(g)) * (1.0 if c == 1 else 1 + math.log(c))
+                  for g, c in grams.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {g: v / norm for g, v in vector.items()}
+
+    def _weight(self, gram: str) -> float:
+        return math.log((1 + self.size) / (1 + self.df.get(gram, 0))) * (2.0 if gram.startswith("Q:") else 1.0)
 
     def best(self, a: TaskKey, b: TaskKey) -> tuple[float, int, int]:
         """(score, clause of a, clause of b) of the best-matching clause pair of two tasks."""
@@ -447,10 +449,7 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
     carries = frozenset(carries)  # made once, not once per link (_relation)
     skip = {frozenset(pair) for pair in exclude}
     units = [(k, i) for k in index.keys for i in range(len(index.vectors[k]))]
-    postings: dict[str, int] = {}
-    for k, i in units:
-        for gram in index.vectors[k][i]:
-            postings[gram] = postings.get(gram, 0) + 1
+    postings = Counter(itertools.chain.from_iterable(index.vectors[k][i] for k, i in units))  # clauses per gram
     rare = {gram for gram, count in postings.items() if count <= stop_df}
     best: dict[tuple[TaskKey, TaskKey], tuple[float, int, int]] = {}
     for u, v in _candidate_pairs(index, units, rare, floor / PARTIAL_SHARE, floor):
@@ -506,17 +505,14 @@ def _candidate_pairs(index: MeasureIndex, units: Sequence[tuple[TaskKey, int]], 
 
     if not units:
         return []
-    columns: dict[str, int] = {}
-    rows, cols, weights = [], [], []
-    for u, (key, i) in enumerate(units):
-        for gram, weight in index.vectors[key][i].items():
-            rows.append(u)
-            cols.append(columns.setdefault(gram, len(columns)))
-            weights.append(weight)
+    vectors = [index.vectors[key][i] for key, i in units]
+    columns = {gram: c for c, gram in enumerate(dict.fromkeys(itertools.chain.from_iterable(vectors)))}
+    cols = np.fromiter(map(columns.__getitem__, itertools.chain.from_iterable(vectors)), dtype=np.int64)
+    weights = np.fromiter(itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64)
+    indptr = np.concatenate(([0], np.cumsum([len(v) for v in vectors])))
     is_rare = np.zeros(len(columns), dtype=bool)
     is_rare[[c for gram, c in columns.items() if gram in rare]] = True
-    matrix = sparse.csr_matrix((np.array(weights), (np.array(rows), np.array(cols))),
-                               shape=(len(units), len(columns)))
+    matrix = sparse.csr_matrix((weights, cols, indptr), shape=(len(units), len(columns)))
     rare_part, common_part = matrix[:, is_rare], matrix[:, ~is_rare]
     partial = sparse.triu(rare_part @ rare_part.T, k=1).tocoo()  # u < v
     plans = {slug: n for n, slug in enumerate(sorted({key[0] for key, _ in units}))}
