@@ -238,13 +238,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     quads[graph_iri("registry")].update(jurisdiction_triples(names))
     start = _timed(timings, progress, "links", start)
 
-    asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
-    inferred = infer(asserted, Rules.from_ontology(ontology))
-    quads[graph_iri("inferred")] = inferred  # none of them asserted (infer's contract)
-    asserted.update(inferred)
-    asserted.update(quads[graph_iri("ontology")])
-    counts = GraphCounts.of(asserted)  # the union of all graphs, counted before it is let go
-    del asserted
+    counts = add_inferred(quads, Rules.from_ontology(ontology))
     start = _timed(timings, progress, "inference", start)
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
@@ -254,6 +248,18 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(unique, plans, quads, validation, warnings, resolution, counts)
     return BuildResult(dict(quads), report, validation, timings, serialized)
+
+
+def add_inferred(quads: Quads, rules: Rules) -> GraphCounts:
+    """Add the ``inferred`` graph: what the asserted graphs (all but the ontology) entail.
+    Returns the counts of the union of all graphs, made from the asserted set grown by the
+    inferred and ontology triples (no second union), which is let go when counted."""
+    asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
+    inferred = infer(asserted, rules)
+    quads[graph_iri("inferred")] = inferred  # none of them asserted (infer's contract)
+    asserted.update(inferred)
+    asserted.update(quads[graph_iri("ontology")])
+    return GraphCounts.of(asserted)
 
 
 def cross_plan_triples(ctx: Context, warnings: list[str], implemented: Iterable[tuple[str, str]] = ()) -> set[Triple]:
