@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -514,11 +515,8 @@ def _candidate_pairs(index: MeasureIndex, units: Sequence[tuple[TaskKey, int]], 
     is_rare[[c for gram, c in columns.items() if gram in rare]] = True
     matrix = sparse.csr_matrix((weights, cols, indptr), shape=(len(units), len(columns)))
     rare_part, common_part = matrix[:, is_rare], matrix[:, ~is_rare]
-    partial = sparse.triu(rare_part @ rare_part.T, k=1).tocoo()  # u < v
-    plans = {slug: n for n, slug in enumerate(sorted({key[0] for key, _ in units}))}
-    plan = np.array([plans[key[0]] for key, _ in units])
-    u, v, part = partial.row, partial.col, partial.data
-    keep = (plan[u] != plan[v]) & (part >= partial_floor - CANDIDATE_MARGIN)
+    u, v, part = _cross_plan_products(rare_part, [key[0] for key, _ in units])
+    keep = part >= partial_floor - CANDIDATE_MARGIN
     u, v, part = u[keep], v[keep], part[keep]
     common = np.zeros(len(u))
     for start in range(0, len(u), 50_000):  # the common grams' share, a block of pairs at a time
@@ -527,6 +525,22 @@ def _candidate_pairs(index: MeasureIndex, units: Sequence[tuple[TaskKey, int]], 
     keep = part + common >= floor - CANDIDATE_MARGIN
     order = np.lexsort((v[keep], u[keep]))
     return list(zip(u[keep][order].tolist(), v[keep][order].tolist(), strict=True))
+
+
+def _cross_plan_products(rows: Any, slugs: Sequence[str]) -> tuple[Any, Any, Any]:
+    """``(u, v, rows[u] · rows[v])`` for the non-zero products of rows ``u < v`` of different
+    plans, given the rows grouped by plan in slug order: each plan's rows times the rows after
+    its own, so neither the lower triangle nor a plan's own pairs are computed."""
+    import numpy as np
+
+    assert all(a <= b for a, b in itertools.pairwise(slugs)), "rows grouped by plan"
+    edges = [n for n in range(1, len(slugs)) if slugs[n] != slugs[n - 1]]
+    later = rows.T.tocsc()
+    found = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))]
+    for start, end in zip([0, *edges], edges, strict=False):
+        block = (rows[start:end] @ later[:, end:]).tocoo()
+        found.append((block.row + start, block.col + end, block.data))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 def annex_measure_links(tasks: Mapping[TaskKey, TaskRecord], annex: str, plan: str,
