@@ -8,7 +8,9 @@ place only when the graph conforms, so a failed build never touches the last goo
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import io
 import json
 import os
 import re
@@ -19,9 +21,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from plankg import __version__
 from plankg.graph.errors import GraphError
@@ -61,7 +64,7 @@ from plankg.graph.triples import (
     source_graph,
     source_triples,
 )
-from plankg.graph.validate import ValidationResult, validate_graph
+from plankg.graph.validate import ValidationResult, ntriples_store, validate_store
 
 __all__ = [
     "BuildErrors",
@@ -105,7 +108,7 @@ class BuildResult:
     report: dict[str, object]
     validation: ValidationResult
     timings: dict[str, float] = field(default_factory=dict)
-    nquads: bytes | None = None  # the sorted N-Quads of ``quads``, when already written out
+    nquads: bytes | bytearray | None = None  # the sorted N-Quads of ``quads``, when already written out
 
 
 def _timed(timings: dict[str, float], progress: Progress | None, stage: str, start: float) -> float:
@@ -146,12 +149,16 @@ def printed_in(records: Sequence[SourceRecord]) -> Callable[[str], bool]:
     text = "\n".join(re.sub(r"\s+", "", piece) for r in records for p in r.plans
                      for piece in (p.title, *(x for t in p.tasks for x in (t.title, t.text, *(row.text for row in t.rows)))))
 
-    def printed(name: str) -> bool:
-        plain = re.sub(r"\s+", "", name)
+    @functools.cache  # a registry per government repeats the same aliases (43 distinct of 2,716 at 100x)
+    def printed_plain(plain: str) -> bool:
         # in running text, a name ends where the next word is not part of it (龙华 in 龙华区 is
-        # not the spelling 龙华)
-        return plain in names or re.search(re.escape(plain) + r"(?![\u4e00-\u9fff])|" + re.escape(plain)
-                                           + r"(?=[等和及与、要应将的]|牵头|负责|配合|会同|统筹)", text) is not None
+        # not the spelling 龙华); a name not in the text at all is not searched for by pattern
+        return plain in names or (plain in text and re.search(
+            re.escape(plain) + r"(?![\u4e00-\u9fff])|" + re.escape(plain)
+            + r"(?=[等和及与、要应将的]|牵头|负责|配合|会同|统筹)", text) is not None)
+
+    def printed(name: str) -> bool:
+        return printed_plain(re.sub(r"\s+", "", name))
     return printed
 
 
@@ -231,18 +238,28 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
     quads[graph_iri("registry")].update(jurisdiction_triples(names))
     start = _timed(timings, progress, "links", start)
 
-    asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
-    inferred = infer(asserted, Rules.from_ontology(ontology))
-    quads[graph_iri("inferred")] = inferred - asserted
+    counts = add_inferred(quads, Rules.from_ontology(ontology))
     start = _timed(timings, progress, "inference", start)
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
     start = _timed(timings, progress, "serialize", start)
-    validation = validate_graph(merged_ntriples(serialized))
+    validation = validate_store(ntriples_store(TriplesReader(serialized)))  # no second copy of the text
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
-    report = make_report(unique, plans, quads, validation, warnings, resolution)
+    report = make_report(unique, plans, quads, validation, warnings, resolution, counts)
     return BuildResult(dict(quads), report, validation, timings, serialized)
+
+
+def add_inferred(quads: Quads, rules: Rules) -> GraphCounts:
+    """Add the ``inferred`` graph: what the asserted graphs (all but the ontology) entail.
+    Returns the counts of the union of all graphs, made from the asserted set grown by the
+    inferred and ontology triples (no second union), which is let go when counted."""
+    asserted: set[Triple] = set().union(*(t for g, t in quads.items() if g != graph_iri("ontology")))
+    inferred = infer(asserted, rules)
+    quads[graph_iri("inferred")] = inferred  # none of them asserted (infer's contract)
+    asserted.update(inferred)
+    asserted.update(quads[graph_iri("ontology")])
+    return GraphCounts.of(asserted)
 
 
 def cross_plan_triples(ctx: Context, warnings: list[str], implemented: Iterable[tuple[str, str]] = ()) -> set[Triple]:
@@ -390,9 +407,37 @@ def make_context(sources: Sequence[SourceRecord], plans: PlanCatalogue,
                    task_source=task_source, stated_sections=stated_sections)
 
 
+@dataclass(frozen=True)
+class GraphCounts:
+    """How many distinct triples a build has, and how many nodes of each class."""
+
+    triples: int
+    typed: Counter[tuple[type, str]]  # (term type, IRI) of a class → its nodes
+
+    @classmethod
+    def of(cls, union: set[Triple]) -> GraphCounts:
+        """Count the union of a build's graphs in one pass. A class is counted by its term type
+        and text (what rdflib's term equality compares), and rdf:type is recognised once per
+        predicate object rather than compared at each triple."""
+        rdf_type = RDF.type
+        is_type: dict[int, bool] = {}  # id(predicate) → whether it is rdf:type; predicates alive in ``union``
+        typed: Counter[tuple[type, str]] = Counter()
+        for _, p, o in union:
+            found = is_type.get(id(p))
+            if found is None:
+                found = is_type[id(p)] = p == rdf_type
+            if found:
+                typed[(type(o), str(o))] += 1
+        return cls(len(union), typed)
+
+    def count(self, cls: URIRef) -> int:
+        """The nodes of a class."""
+        return self.typed[(type(cls), str(cls))]
+
+
 def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Quads,
                 validation: ValidationResult, warnings: list[str],
-                resolution: Resolution | None = None) -> dict[str, object]:
+                resolution: Resolution | None = None, counts: GraphCounts | None = None) -> dict[str, object]:
     """The build report: per plan tasks found and declared, sections, targets, milestones and
     the files it was read from; the files read with their sha256; counts; warnings; per source
     file the loader and layout, the plans read and every problem with its line
@@ -401,7 +446,6 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
 
     A plan printed in two files counts the tasks, sections and targets of its stated file.
     """
-    from rdflib.namespace import RDF
 
     from plankg.graph.namespace import PK
 
@@ -435,11 +479,8 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         if names is not None and slug in names.plan_jurisdiction:
             entry["jurisdiction"] = names.plan_jurisdiction[slug]
     per_file = file_report(sources, plans, warnings)
-    union = set().union(*quads.values())
-    # one pass: the nodes of each class (rdf:type looked up once, not once a triple and class)
-    rdf_type = RDF.type
-    typed: Counter[object] = Counter(o for _, p, o in union if p == rdf_type)
-    count = typed.__getitem__
+    counts = counts or GraphCounts.of(set().union(*quads.values()))
+    count = counts.count
     return {
         "plankg_version": __version__,
         "plans": ordered,
@@ -456,7 +497,7 @@ def make_report(sources: Sequence[SourceRecord], plans: PlanCatalogue, quads: Qu
         "districts": count(PK.District),
         "sources": dict(sorted(files.items())),
         "graphs": {str(g): len(t) for g, t in sorted(quads.items())},
-        "triples": len(union),
+        "triples": counts.triples,
         "conforms": validation.conforms,
         "files": per_file,
         "skipped": [{"file": p.file, "line": p.line, "reason": p.message}
@@ -493,20 +534,86 @@ def file_report(sources: Sequence[SourceRecord], plans: PlanCatalogue,
     return dict(sorted(out.items()))
 
 
-def serialize_nquads(quads: Quads) -> bytes:
-    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes.
+def serialize_nquads(quads: Quads) -> bytearray:
+    """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes
+    (a bytearray: the text is not copied once more into a bytes object).
 
-    Rows are written with rdflib's own N-Quads row writer, without building an rdflib Dataset
-    first (which took most of the write stage at scale); each term is written once.
+    Each row is what rdflib's N-Quads row writer (``_nq_row``) gives, built here without it:
+    an IRI or blank node is written once per term object (the same node object serves many
+    triples), a literal by rdflib's own literal writer. Rows are sorted as text (code point
+    order is the UTF-8 byte order) and encoded a block at a time, each block freed once joined.
     """
-    from rdflib.plugins.serializers.nquads import _nq_row
+    from rdflib.plugins.serializers.nt import _quoteLiteral
 
-    lines = set()
+    written: dict[int, str] = {}  # id(node) → N-Triples form; every node stays alive in ``quads`` meanwhile
+    known = written.get
+
+    def write(node: Any) -> str:
+        form = written[id(node)] = node.n3()
+        return form
+
+    rows: list[str] = []
+    add = rows.append
     for name, triples in quads.items():
-        context = URIRef(name)
-        for triple in triples:
-            lines.add(_nq_row(triple, context).encode("utf-8"))
-    return b"".join(sorted(lines))
+        tail = f" {URIRef(name).n3()} .\n"
+        for s, p, o in triples:
+            obj = _quoteLiteral(o) if isinstance(o, Literal) else known(id(o)) or write(o)
+            add(f"{known(id(s)) or write(s)} {known(id(p)) or write(p)} {obj}{tail}")
+    written.clear()
+    rows.sort()
+    text = bytearray()
+    block = 100_000
+    previous = None
+    for start in range(0, len(rows), block):
+        chunk = rows[start: start + block]
+        rows[start: start + block] = [""] * len(chunk)
+        if previous is not None and chunk[0] == previous:  # a row written twice is written once
+            chunk = chunk[1:]
+        text += "".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1]).encode()
+        previous = chunk[-1] if chunk else previous
+    return text
+
+
+class TriplesReader(io.RawIOBase):
+    """The rows of N-Quads text with their graph names cut (:func:`ntriples_of`), read a block
+    at a time, so a store can load a build's triples without a second copy of the text.
+
+    >>> TriplesReader(b'<a:s> <a:p> "o" <a:g> .\\n<a:s> <a:p> <a:o> <a:g> .\\n', block=8).read()
+    b'<a:s> <a:p> "o" .\\n<a:s> <a:p> <a:o> .\\n'
+    """
+
+    def __init__(self, nquads: bytes | bytearray, block: int = 1 << 24) -> None:
+        super().__init__()
+        self._text, self._at, self._block = nquads, 0, block
+        self._pending, self._offset = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._offset >= len(self._pending) and self._at < len(self._text):
+            end = self._text.find(b"\n", min(self._at + self._block, len(self._text)) - 1)
+            end = len(self._text) if end < 0 else end + 1
+            self._pending, self._offset = ntriples_of(self._text[self._at:end]), 0
+            self._at = end
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = self._pending[self._offset: self._offset + size]
+        self._offset += size
+        return size
+
+
+def ntriples_of(nquads: bytes | bytearray) -> bytes:
+    """N-Quads without their graph names: the triples of every graph, repeated where a triple
+    is in several graphs (a store keeps each once).
+
+    >>> ntriples_of(b'<a:s> <a:p> "x <a:y> ." <a:g1> .\\n<a:s> <a:p> <a:o> <a:g2> .\\n')
+    b'<a:s> <a:p> "x <a:y> ." .\\n<a:s> <a:p> <a:o> .\\n'
+    """
+    return _GRAPH_NAME.sub(b" .\n", nquads)
+
+
+#: the graph name closing an N-Quads row (a literal holds no raw line break, an IRI no < > or space)
+_GRAPH_NAME = re.compile(rb" <[^<>\n ]*> \.\n")
 
 
 def merged_ntriples(nquads: bytes) -> bytes:

@@ -89,6 +89,14 @@ def infer(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
     known: set[Triple] = set(asserted)
     pending = list(known)
     new: set[Triple] = set()
+    rdf_type = RDF.type  # looked up once: a namespace attribute is a new URIRef at each lookup
+    type_iri = str(rdf_type)
+    # a class's super classes by its IRI as a plain string (a URIRef equals a URIRef of the same text)
+    super_classes = {str(c): supers for c, supers in rules.super_classes.items() if type(c) is URIRef}
+    # the rules of each predicate object, found once per object (a data set's triples share a
+    # few hundred predicate objects; comparing rdflib terms runs Python code at every call);
+    # the objects stay alive in ``known``, so their ids are not reused meanwhile
+    by_predicate: dict[int, tuple[bool, set[URIRef], set[URIRef], set[URIRef], set[URIRef]]] = {}
 
     def emit(triple: Triple) -> None:
         if triple not in known:
@@ -98,17 +106,25 @@ def infer(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
 
     while pending:
         s, p, o = pending.pop()
-        if p == RDF.type:
-            for c in rules.super_classes.get(o, ()) if isinstance(o, URIRef) else ():
-                emit((s, RDF.type, c))
+        found = by_predicate.get(id(p))
+        if found is None:
+            found = by_predicate[id(p)] = (type(p) is type(rdf_type) and str(p) == type_iri,
+                                           rules.super_properties.get(p, set()), rules.inverses.get(p, set()),
+                                           rules.ranges.get(p, set()), rules.domains.get(p, set()))
+        is_type, supers, inverses, ranges, domains = found
+        if is_type:
+            classes = (super_classes.get(str(o), ()) if type(o) is URIRef
+                       else rules.super_classes.get(o, ()) if isinstance(o, URIRef) else ())
+            for c in classes:
+                emit((s, rdf_type, c))
             continue
-        for q in rules.super_properties.get(p, ()):
+        for q in supers:
             emit((s, q, o))
         if isinstance(o, URIRef):
-            for q in rules.inverses.get(p, ()):
+            for q in inverses:
                 emit((o, q, s))
-            for c in rules.ranges.get(p, ()):
-                emit((o, RDF.type, c))
-        for c in rules.domains.get(p, ()):
-            emit((s, RDF.type, c))
+            for c in ranges:
+                emit((o, rdf_type, c))
+        for c in domains:
+            emit((s, rdf_type, c))
     return new

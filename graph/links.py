@@ -15,11 +15,13 @@ bench/link_precision.py`` prints the precision).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -368,15 +370,22 @@ class MeasureIndex:
                 df.update(grams.keys())
         self.size = max(1, sum(len(v) for v in counts.values()))
         self.df = df
+        # each gram's IDF times its weight (2 for a quoted name): a power of two, so
+        # (tf * idf) * 2 == tf * (idf * 2) exactly, and a gram found once weighs idf * q itself
+        self._idf: dict[str, float] = {g: self._weight(g) for g in df}
         self.vectors: dict[TaskKey, list[dict[str, float]]] = {
             k: [self.vector(g) for g in counts[k]] for k in self.keys}
 
     def vector(self, grams: Counter[str]) -> dict[str, float]:
         """The unit TF-IDF vector of a clause's grams (grams unknown to the index weigh as rare)."""
-        vector = {g: (1 + math.log(c)) * math.log((1 + self.size) / (1 + self.df.get(g, 0)))
-                  * (2.0 if g.startswith("Q:") else 1.0) for g, c in grams.items()}
+        idf = self._idf
+        vector = {g: (idf[g] if g in idf else self._weight(g)) * (1.0 if c == 1 else 1 + math.log(c))
+                  for g, c in grams.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {g: v / norm for g, v in vector.items()}
+
+    def _weight(self, gram: str) -> float:
+        return math.log((1 + self.size) / (1 + self.df.get(gram, 0))) * (2.0 if gram.startswith("Q:") else 1.0)
 
     def best(self, a: TaskKey, b: TaskKey) -> tuple[float, int, int]:
         """(score, clause of a, clause of b) of the best-matching clause pair of two tasks."""
@@ -411,7 +420,7 @@ def _relation(a: TaskKey, b: TaskKey, score: float, sizes: tuple[int, int],
         return a, b, None
     if score < MEASURE_THRESHOLD:
         return a, b, RELATED
-    pairs = set(carries)
+    pairs = carries if isinstance(carries, frozenset) else frozenset(carries)
     if (a[0], b[0]) in pairs:
         return a, b, CARRIES
     if (b[0], a[0]) in pairs:
@@ -430,47 +439,42 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
     """Every pair of tasks of different plans whose best clause pair scores at least ``floor``,
     with the relation named (see :func:`_relation`), best first; pairs in ``exclude`` are left out.
 
-    Candidates are found as in :func:`related_links`, clause by clause: clause pairs that share
-    grams found in at most ``stop_df`` clauses, with a partial score of at least half the floor;
-    each candidate's score is then the exact cosine. A task pair's score is that of its best
+    Candidates are clause pairs that share grams found in at most ``stop_df`` clauses, with a
+    partial score over those grams of at least ``floor / PARTIAL_SHARE``, found by sparse matrix
+    products (:func:`_candidate_pairs`); each candidate's score is then the exact cosine, summed
+    gram by gram in a fixed order, so the scores and links do not depend on the matrix code. A task pair's score is that of its best
     clause pair, so a one-sentence annual item matches the one clause of a long multi-year task
     that it carries out, undiluted by the others.
     """
     index = index or MeasureIndex(tasks)
-    carries = sorted(set(carries))
+    carries = frozenset(carries)  # made once, not once per link (_relation)
     skip = {frozenset(pair) for pair in exclude}
     units = [(k, i) for k in index.keys for i in range(len(index.vectors[k]))]
-    postings: dict[str, list[int]] = {}
-    for u, (k, i) in enumerate(units):
-        for gram in index.vectors[k][i]:
-            postings.setdefault(gram, []).append(u)
+    postings = Counter(itertools.chain.from_iterable(index.vectors[k][i] for k, i in units))  # clauses per gram
+    rare = {gram for gram, count in postings.items() if count <= stop_df}
     best: dict[tuple[TaskKey, TaskKey], tuple[float, int, int]] = {}
-    for u, (key, i) in enumerate(units):
-        vector = index.vectors[key][i]
-        partial: dict[int, float] = {}
+    for u, v in _candidate_pairs(index, units, rare, floor / PARTIAL_SHARE, floor):
+        (key, i), (other, j) = units[u], units[v]
+        vector, theirs = index.vectors[key][i], index.vectors[other][j]
+        # the exact score, summed in the order of the pure-Python finder (same floats, same links)
+        part = 0.0
         common = []
         for gram, weight in vector.items():
-            posting = postings[gram]
-            if len(posting) > stop_df:
-                common.append((gram, weight))
-                continue
-            for v in posting:
-                if v > u and units[v][0][0] != key[0]:
-                    partial[v] = partial.get(v, 0.0) + weight * index.vectors[units[v][0]][units[v][1]][gram]
-        for v, part in partial.items():
-            if part < floor / PARTIAL_SHARE:
-                continue
-            other, j = units[v]
-            theirs = index.vectors[other][j]
-            score = part + sum(weight * theirs[gram] for gram, weight in common if gram in theirs)
-            score = round(score, 6)
-            if score < floor:
-                continue
-            pair = (key, other) if key < other else (other, key)
-            clause_pair = (i, j) if key < other else (j, i)
-            held = best.get(pair)
-            if held is None or (score, -clause_pair[0], -clause_pair[1]) > (held[0], -held[1], -held[2]):
-                best[pair] = (score, *clause_pair)
+            if gram in theirs:
+                if gram in rare:
+                    part = part + weight * theirs[gram]
+                else:
+                    common.append(weight * theirs[gram])
+        if part < floor / PARTIAL_SHARE:
+            continue
+        score = round(part + sum(common), 6)
+        if score < floor:
+            continue
+        pair = (key, other) if key < other else (other, key)
+        clause_pair = (i, j) if key < other else (j, i)
+        held = best.get(pair)
+        if held is None or (score, -clause_pair[0], -clause_pair[1]) > (held[0], -held[1], -held[2]):
+            best[pair] = (score, *clause_pair)
     links = []
     for (a, b), (score, i, j) in best.items():
         if frozenset((a, b)) in skip:
@@ -481,6 +485,62 @@ def measure_links(tasks: Mapping[TaskKey, TaskRecord], carries: Iterable[tuple[s
         links.append(MeasureLink(subject, obj, score, ca, cb, relation))
     links.sort(key=lambda link: (-link.score, link.a, link.b))
     return links
+
+
+#: how far a score computed by matrix products may be from the exact sum and still be kept as a
+#: candidate (their rounding differs by about 1e-16; every candidate is then scored exactly)
+CANDIDATE_MARGIN = 1e-9
+
+
+def _candidate_pairs(index: MeasureIndex, units: Sequence[tuple[TaskKey, int]], rare: set[str],
+                     partial_floor: float, floor: float) -> list[tuple[int, int]]:
+    """The clause pairs ``(u, v)``, ``u < v``, of tasks of different plans whose partial score
+    over the rare grams reaches ``partial_floor`` and whose whole score reaches ``floor``, give
+    or take :data:`CANDIDATE_MARGIN`: a superset of the pairs :func:`measure_links` keeps.
+
+    Scores come from sparse matrix products of the clauses' TF-IDF vectors (rare grams apart
+    from the others), in C rather than a Python loop per gram and posting.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    if not units:
+        return []
+    vectors = [index.vectors[key][i] for key, i in units]
+    columns = {gram: c for c, gram in enumerate(dict.fromkeys(itertools.chain.from_iterable(vectors)))}
+    cols = np.fromiter(map(columns.__getitem__, itertools.chain.from_iterable(vectors)), dtype=np.int64)
+    weights = np.fromiter(itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64)
+    indptr = np.concatenate(([0], np.cumsum([len(v) for v in vectors])))
+    is_rare = np.zeros(len(columns), dtype=bool)
+    is_rare[[c for gram, c in columns.items() if gram in rare]] = True
+    matrix = sparse.csr_matrix((weights, cols, indptr), shape=(len(units), len(columns)))
+    rare_part, common_part = matrix[:, is_rare], matrix[:, ~is_rare]
+    u, v, part = _cross_plan_products(rare_part, [key[0] for key, _ in units])
+    keep = part >= partial_floor - CANDIDATE_MARGIN
+    u, v, part = u[keep], v[keep], part[keep]
+    common = np.zeros(len(u))
+    for start in range(0, len(u), 50_000):  # the common grams' share, a block of pairs at a time
+        block = slice(start, start + 50_000)
+        common[block] = np.asarray(common_part[u[block]].multiply(common_part[v[block]]).sum(axis=1)).ravel()
+    keep = part + common >= floor - CANDIDATE_MARGIN
+    order = np.lexsort((v[keep], u[keep]))
+    return list(zip(u[keep][order].tolist(), v[keep][order].tolist(), strict=True))
+
+
+def _cross_plan_products(rows: Any, slugs: Sequence[str]) -> tuple[Any, Any, Any]:
+    """``(u, v, rows[u] · rows[v])`` for the non-zero products of rows ``u < v`` of different
+    plans, given the rows grouped by plan in slug order: each plan's rows times the rows after
+    its own, so neither the lower triangle nor a plan's own pairs are computed."""
+    import numpy as np
+
+    assert all(a <= b for a, b in itertools.pairwise(slugs)), "rows grouped by plan"
+    edges = [n for n in range(1, len(slugs)) if slugs[n] != slugs[n - 1]]
+    later = rows.T.tocsc()
+    found = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))]
+    for start, end in zip([0, *edges], edges, strict=False):
+        block = (rows[start:end] @ later[:, end:]).tocoo()
+        found.append((block.row + start, block.col + end, block.data))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 def annex_measure_links(tasks: Mapping[TaskKey, TaskRecord], annex: str, plan: str,
@@ -553,16 +613,33 @@ def measure_link_triples(links: Sequence[MeasureLink],
     and a qualified ``pk:TaskLink`` for every candidate, with score, method, relation and the
     matching clause of each task."""
     out: set[Triple] = set()
+    # terms made once each and shared by every triple that uses them (a namespace attribute and
+    # a literal are new objects at each call, and a decimal literal parses its value)
+    rdf_type, task_link, link_from, link_to = RDF.type, PK.TaskLink, PK.linkFrom, PK.linkTo
+    score_p, method_p, clause_from, clause_to, relation_p = PK.score, PK.method, PK.clauseFrom, PK.clauseTo, PK.relation
+    relations: dict[str, URIRef] = {}
+    literals: dict[tuple[str, str], Literal] = {}
+
+    def literal(text: str, kind: str) -> Literal:
+        made = literals.get((text, kind))
+        if made is None:
+            made = literals[(text, kind)] = (Literal(text, datatype=XSD.decimal) if kind == "decimal"
+                                             else Literal(text, lang=kind or None))
+        return made
+
     for link in links:
         a, b = task_iri(*link.a), task_iri(*link.b)
         node = link_iri(link.a, link.b, "measure")
-        out.update({(node, RDF.type, PK.TaskLink), (node, PK.linkFrom, a), (node, PK.linkTo, b),
-                    (node, PK.score, Literal(f"{link.score:.4f}", datatype=XSD.decimal)),
-                    (node, PK.method, Literal(link.method)),
-                    (node, PK.clauseFrom, Literal(link.clause_a, lang="zh")),
-                    (node, PK.clauseTo, Literal(link.clause_b, lang="zh"))})
+        out.update({(node, rdf_type, task_link), (node, link_from, a), (node, link_to, b),
+                    (node, score_p, literal(f"{link.score:.4f}", "decimal")),
+                    (node, method_p, literal(link.method, "")),
+                    (node, clause_from, literal(link.clause_a, "zh")),
+                    (node, clause_to, literal(link.clause_b, "zh"))})
         if link.relation:
-            out.update({(a, PK[link.relation], b), (node, PK.relation, PK[link.relation])})
+            relation = relations.get(link.relation)
+            if relation is None:
+                relation = relations[link.relation] = PK[link.relation]
+            out.update({(a, relation, b), (node, relation_p, relation)})
     for key, index, annual, score, clause in milestones:
         milestone = URIRef(f"{task_iri(*key)}/milestone/{index}")
         node = link_iri(key, annual, f"milestone-{index}")

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -26,9 +26,11 @@ __all__ = [
     "Finding",
     "SparqlConstraint",
     "ValidationResult",
+    "ntriples_store",
     "set_based",
     "split_shapes",
     "validate_graph",
+    "validate_store",
 ]
 
 
@@ -241,15 +243,28 @@ def validate_graph(data: Graph | Iterable[tuple[Any, Any, Any]] | bytes, referen
     if isinstance(data, bytes):
         if reference:
             return _validate_with_pyshacl(Graph().parse(data=data, format="nt"), shapes)
-        import pyoxigraph as ox
-
-        store = ox.Store()
-        store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+        store = ntriples_store(data)
     elif reference:
         return _validate_with_pyshacl(data if isinstance(data, Graph) else _graph_of(data), shapes)
     else:
         store = oxigraph_store(data)
-    _, constraints = split_shapes(shapes)
+    return validate_store(store)
+
+
+def ntriples_store(data: bytes | IO[bytes]) -> Any:
+    """A pyoxigraph store holding N-Triples, given whole or as a binary file (a triple given
+    twice is held once)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def validate_store(store: Any) -> ValidationResult:
+    """Validate the default graph of a pyoxigraph store (see :func:`validate_graph`); the caller
+    may have let the text it was loaded from go, so a build does not hold both."""
+    _, constraints = split_shapes(shapes_graph())
     lines = _source_lines(store)
     findings = run_core_checks(store, _compiled(), lines) + run_sparql_constraints(store, constraints, lines)
     findings.sort(key=lambda f: (f.severity, f.focus, f.path or "", f.message))
