@@ -3,8 +3,12 @@ cold, round by round, and the table prints each system's ratio to the reference.
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
@@ -57,3 +61,27 @@ def test_every_system_gets_every_query_warm_and_cold(servers: list[str], capsys:
     print_comparison(figures, load, ["plankg", "oxigraph"])
     out = capsys.readouterr().out
     assert "(1.00x)" in out and "load (clients)" in out
+
+
+@pytest.mark.skipif(shutil.which("virtuoso-t") is None,
+                    reason="Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+def test_compare_starts_loads_and_measures_virtuoso_when_installed(
+        build_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``plankg-bench compare`` with Virtuoso installed: a third system, loaded by ``plankg
+    publish``, in the same interleaved rounds and load phases, answering with the same rows."""
+    from plankg_bench.service import main
+
+    build = tmp_path / "build"
+    shutil.copytree(build_dir, build)  # the figures file is written beside the build
+    started = time.monotonic()
+    assert main(["--build", str(build), "--rounds", "2", "--clients", "4", "--seconds", "0.3", "--phases", "1",
+                 "--no-pages"]) == 0
+    assert time.monotonic() - started < 120
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("query"))
+    assert header.split()[2:] == ["plankg", "oxigraph", "virtuoso"]
+    figures = json.loads((build / "bench-service.json").read_text(encoding="utf-8"))
+    assert set(figures["sparql"]["text search"]["cold"]) == {"plankg", "oxigraph", "virtuoso"}
+    assert figures["load"]["warm"]["virtuoso"]["errors"] == 0 and figures["load"]["cold"]["virtuoso"]["req_per_s"] > 0
+    for name, counts in figures["rows"].items():  # its dataset is the merge, not the union of all graphs
+        assert counts["virtuoso"] == counts["oxigraph"] == counts["plankg"] > 0, name

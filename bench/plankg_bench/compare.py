@@ -6,7 +6,10 @@ server; never fails on a time.
 
 Systems are named endpoints (``name=URL``, a SPARQL 1.1 query URL). plankg and Oxigraph's own
 server are started by :mod:`plankg_bench.service`; any other server (Virtuoso, …) is added with
-``--endpoint virtuoso=http://127.0.0.1:8890/sparql`` — the hook for stores run elsewhere.
+``--endpoint NAME=URL`` — the hook for stores run elsewhere; parameters in the URL (e.g.
+``?default-graph-uri=…``, a store's dataset) are sent with every query. Virtuoso, when
+installed, is started and loaded by :mod:`plankg_bench.service` itself
+(:mod:`plankg_bench.virtuoso`).
 
 Two figures per plankg query: *warm*, the same text repeated (what a public endpoint sees for
 its example queries; answered from the server's answer cache), and *cold*, each request's text
@@ -18,13 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import statistics
 import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Endpoint", "interleaved", "load_phases", "print_comparison"]
+__all__ = ["Endpoint", "interleaved", "load_phases", "print_comparison", "row_counts"]
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
 
@@ -36,6 +40,13 @@ class Endpoint:
     name: str
     url: str
     connection: http.client.HTTPConnection | None = None
+    last_answer: bytes = b""
+
+    def form(self, query: str) -> bytes:
+        """The POST body: the query and the URL's own parameters (e.g. ``default-graph-uri``:
+        a store's dataset, given in the endpoint's URL, goes with every query)."""
+        params = urllib.parse.parse_qsl(urllib.parse.urlsplit(self.url).query)
+        return urllib.parse.urlencode([("query", query), *params]).encode()
 
     @property
     def parts(self) -> tuple[str, int, str]:
@@ -49,7 +60,7 @@ class Endpoint:
             RuntimeError: the answer was not 200.
         """
         host, port, path = self.parts
-        body = urllib.parse.urlencode({"query": query}).encode()
+        body = self.form(query)
         for attempt in range(2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(host, port, timeout=120)
@@ -67,8 +78,20 @@ class Endpoint:
             elapsed = (time.perf_counter() - started) * 1000
             if response.status != 200:
                 raise RuntimeError(f"{self.name}: HTTP {response.status}: {data[:200]!r}")
+            self.last_answer = data
             return elapsed
         raise RuntimeError(f"{self.name}: no answer")
+
+
+def row_counts(endpoints: list[Endpoint], queries: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Per query, per system: the rows of its answer (the systems must agree, or the times
+    compare different work: e.g. a store whose default graph is the union of all graphs)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, query in queries.items():
+        for endpoint in endpoints:
+            endpoint.post(query)
+            out.setdefault(name, {})[endpoint.name] = len(json.loads(endpoint.last_answer)["results"]["bindings"])
+    return out
 
 
 def _cold(query: str, n: int) -> str:
@@ -103,7 +126,7 @@ async def _client(endpoint: Endpoint, queries: list[str], until: float, offset: 
     try:
         while time.monotonic() < until:
             query = queries[n % len(queries)]
-            body = urllib.parse.urlencode({"query": _cold(query, n) if vary else query}).encode()
+            body = endpoint.form(_cold(query, n) if vary else query)
             n += 1
             writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {FORM['Content-Type']}\r\n"
                          f"Accept: {FORM['Accept']}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)

@@ -1,6 +1,8 @@
 """Benchmark of the service over HTTP on loopback, side by side with Oxigraph's own server
-holding the same build (and any other SPARQL server given with ``--endpoint name=URL``, e.g. a
-Virtuoso loaded with the build: the hook for stores run elsewhere), in one interleaved run
+holding the same build and, where ``virtuoso-t`` is installed, Virtuoso Open Source loaded with
+it by ``plankg publish`` (``--virtuoso``/``--no-virtuoso``; default: when installed), and any
+other SPARQL server given with ``--endpoint name=URL`` (the hook for stores run elsewhere), in
+one interleaved run
 (:mod:`plankg_bench.compare`): the five benchmark queries request by request, warm (the same
 text again) and cold (each text unique), with each system's ratio to Oxigraph's server; then
 a 32-client load of the same queries, system after system in alternating phases. Then plankg's
@@ -15,12 +17,13 @@ pages shared between processes once per process) and proportional (PSS, shared p
 among the processes sharing them: the machine's real cost).
 
 Usage: ``plankg-bench compare [--build build] [--rounds 100] [--clients 32] [--seconds 5]
-[--endpoint virtuoso=http://127.0.0.1:8890/sparql] [--start 3]``
+[--no-virtuoso] [--endpoint NAME=URL] [--start 3]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -32,10 +35,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from plankg_bench.compare import Endpoint, interleaved, load_phases, print_comparison
+from plankg_bench.compare import Endpoint, interleaved, load_phases, print_comparison, row_counts
 from plankg_bench.harness import QUERIES, time_requests
 from plankg_bench.loadtest import free_port
 from plankg_bench.loadtest import wait_for_port as wait_for
+from plankg_bench.virtuoso import publish as publish_to_virtuoso
+from plankg_bench.virtuoso import virtuoso_binary, virtuoso_server
 
 PAGES = {
     "page: home": "/",
@@ -129,6 +134,12 @@ def _serve_oxigraph(nquads: Path, folder: Path) -> tuple[subprocess.Popen[bytes]
     return process, f"http://127.0.0.1:{port}/query"
 
 
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.kill()
+        process.wait(10)
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=Path, default=Path("build"))
@@ -140,6 +151,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="plankg's query workers")
     parser.add_argument("--endpoint", action="append", default=[], metavar="NAME=URL",
                         help="another SPARQL endpoint with the same build (e.g. virtuoso=…/sparql)")
+    parser.add_argument("--virtuoso", action=argparse.BooleanOptionalAction, default=None,
+                        help="start Virtuoso (virtuoso-t), load the build with plankg publish and compare it "
+                             "too (default: when virtuoso-t is installed)")
     parser.add_argument("--no-pages", action="store_true", help="only the SPARQL comparison")
     parser.add_argument("--start", type=int, default=0, help="measure N starts instead")
     return parser.parse_args(argv)
@@ -157,27 +171,43 @@ def main(argv: list[str] | None = None) -> int:
     if not nquads.exists():
         subprocess.run([sys.executable, "-m", "plankg.api.cli", "build", "--out", str(args.build), "--quiet"],
                        check=True)
+    use_virtuoso = virtuoso_binary() is not None if args.virtuoso is None else args.virtuoso
     processes: list[subprocess.Popen[bytes]] = []
     results: dict[str, object] = {}
-    try:
+    folder = Path(tempfile.mkdtemp(prefix="plankg-bench-"))
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, folder, True)
+        stack.callback(_stop, processes)
         plankg_process, plankg = _serve_plankg(args.build, args.workers)
         processes.append(plankg_process)
-        oxigraph_process, oxigraph = _serve_oxigraph(nquads, Path(tempfile.mkdtemp(prefix="plankg-bench-")))
+        oxigraph_process, oxigraph = _serve_oxigraph(nquads, folder)
         processes.append(oxigraph_process)
         endpoints = [Endpoint("plankg", f"{plankg}/sparql"), Endpoint("oxigraph", oxigraph)]
+        watched = {"plankg": plankg_process.pid, "oxigraph": oxigraph_process.pid}
+        if use_virtuoso:
+            from plankg.api.sparql.remote import MERGED
+
+            started = time.perf_counter()
+            virtuoso = stack.enter_context(virtuoso_server(folder / "virtuoso", threads=max(10, args.clients)))
+            publish_to_virtuoso(virtuoso, nquads)
+            print(f"Virtuoso started and the build published to it in {time.perf_counter() - started:.1f} s")
+            # its default graph is the union of every graph: query the merge, as plankg serve does
+            dataset = urllib.parse.urlencode({"default-graph-uri": MERGED})
+            endpoints.append(Endpoint("virtuoso", f"{virtuoso.base}/sparql?{dataset}"))
+            watched["virtuoso"] = virtuoso.process.pid
         endpoints += [Endpoint(*spec.split("=", 1)) for spec in args.endpoint]
+        results["rows"] = rows = row_counts(endpoints, QUERIES)
+        for name, counts in rows.items():
+            if len(set(counts.values())) > 1:
+                print(f"warning: the systems' answers to {name!r} differ in rows: {counts}", file=sys.stderr)
         results["sparql"] = interleaved(endpoints, QUERIES, args.rounds)
         results["load"] = load_phases(endpoints, QUERIES, args.clients, args.seconds, args.phases)
-        results["memory_mib"] = {"plankg": memory_mib(plankg_process.pid), "oxigraph": memory_mib(oxigraph_process.pid)}
+        results["memory_mib"] = {name: memory_mib(pid) for name, pid in watched.items()}
         if not args.no_pages:
             rest = {"agency lookup": time_requests(f"{plankg}/agencies/sz-amr", args.requests)}
             for name, path in PAGES.items():
                 rest[name] = time_requests(f"{plankg}{path}", args.requests, {"Accept": "text/html"})
             results["rest"] = rest
-    finally:
-        for process in processes:
-            process.kill()
-            process.wait(10)
     print(f"SPARQL, one interleaved run: {args.rounds} requests per query, system and mode (keep-alive, "
           f"loopback), median ms and ratio to Oxigraph's server; load: {args.clients} clients, "
           f"{args.phases} phases of {args.seconds:g} s per system, median req/s and errors")
