@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -243,7 +243,7 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
     start = _timed(timings, progress, "serialize", start)
-    validation = validate_store(ntriples_store(TriplesReader(serialized)))  # no second copy of the text
+    validation = validate_store(ntriples_store(cast(IO[bytes], TriplesReader(serialized))))  # no second copy
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)
     report = make_report(unique, plans, quads, validation, warnings, resolution, counts)
