@@ -95,3 +95,12 @@ def test_the_event_loop_reads_large_answers_under_uvloop(build: Path) -> None:
         assert pool.run(QueryRequest("ASK { ?s ?p ?o }")).body  # the pipe is blocking again
     finally:
         pool.close()
+
+
+def test_responsibilities_are_answered_as_the_query_does(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plankg.graph import precompute
+
+    table = precompute.agency_responsibilities(store.store)
+    assert table is not None and table == store._select(named_query("agency_responsibilities"))  # rows and order
+    monkeypatch.setattr(precompute, "_QUERY_SHA256", "another text")  # the query was edited: ask it as written
+    assert precompute.agency_responsibilities(store.store) is None
