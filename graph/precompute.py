@@ -19,6 +19,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -115,7 +116,7 @@ def agency_responsibilities(store: ox.Store) -> QueryTable | None:
     except ValueError as exc:
         logger.info("agency_responsibilities answered as written (%s)", exc)
         return None
-    return QueryTable(_COLUMNS, tuple(k[-1] for k in keyed))
+    return QueryTable(_COLUMNS, tuple(cast(tuple[str, ...], k[-1]) for k in keyed))  # the row, after its keys
 
 
 #: the precomputed tables answered here rather than by their named query
