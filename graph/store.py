@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -270,19 +270,33 @@ def write_tables(store: GraphStore, folder: Path) -> Path | None:
     if folder.is_dir():
         return folder
     temporary = folder.with_name(f".{folder.name}-{os.getpid()}-{threading.get_ident()}")
+
+    def write(into: Path) -> None:
+        into.mkdir(parents=True)
+        _answer_tables(store, into)
+
+    problem = _write_folder_atomically(folder, temporary, write)
+    if problem is not None:
+        logger.warning("cannot write the precomputed tables %s (%s); answering from the store", folder, problem)
+        return None
+    return folder
+
+
+def _write_folder_atomically(target: Path, temporary: Path, write: Callable[[Path], None]) -> OSError | None:
+    """Have ``write`` fill ``temporary``, then rename it to ``target`` (a folder another process
+    renamed there first is kept and ours removed). The error, with nothing left behind, when it
+    cannot be written; None when ``target`` is in place."""
     try:
         shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir(parents=True)
-        _answer_tables(store, temporary)
+        write(temporary)
         try:
-            temporary.rename(folder)
-        except OSError:  # another process wrote it first
+            temporary.rename(target)
+        except OSError:  # another process made it first
             shutil.rmtree(temporary, ignore_errors=True)
     except OSError as exc:
         shutil.rmtree(temporary, ignore_errors=True)
-        logger.warning("cannot write the precomputed tables %s (%s); answering from the store", folder, exc)
-        return None
-    return folder
+        return exc
+    return None
 
 
 def _answer_tables(store: GraphStore, folder: Path) -> None:
@@ -349,17 +363,14 @@ def persistent_store(nquads: Path) -> Path | None:
         if (target / "CURRENT").exists():
             return target
         temporary = folder / f".loading-{os.getpid()}-{threading.get_ident()}"
-        try:
+
+        def load(into: Path) -> None:
             folder.mkdir(exist_ok=True)
-            shutil.rmtree(temporary, ignore_errors=True)
-            _load(temporary, nquads)
-            try:
-                temporary.rename(target)
-            except OSError:  # another process made it first
-                shutil.rmtree(temporary, ignore_errors=True)
-        except OSError as exc:
-            shutil.rmtree(temporary, ignore_errors=True)
-            logger.warning("cannot write the on-disk store beside %s (%s); loading it into memory", nquads, exc)
+            _load(into, nquads)
+
+        problem = _write_folder_atomically(target, temporary, load)
+        if problem is not None:
+            logger.warning("cannot write the on-disk store beside %s (%s); loading it into memory", nquads, problem)
             return None
         _prune(folder, keep=target)
     return target

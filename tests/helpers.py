@@ -5,42 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+# the port helpers are the benchmark tooling's (one copy; tests import plankg_bench already)
+from plankg_bench.loadtest import free_port, wait_for_port
 
 __all__ = ["BASE", "PLAN", "PREFIXES", "REPO", "T1", "T2", "VIOLATIONS", "free_port", "oxigraph_binary",
            "running_service", "wait_for_port"]
 
 #: the repository's root folder
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, seconds: float = 60, process: subprocess.Popen[bytes] | None = None) -> None:
-    """Return once something listens on 127.0.0.1:``port``.
-
-    Raises:
-        RuntimeError: nothing listens within ``seconds``, or ``process`` exited first.
-    """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as attempt:
-            if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before listening on {port}")
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds:g} s")
 
 
 @contextlib.contextmanager
