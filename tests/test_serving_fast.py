@@ -15,7 +15,16 @@ from fastapi.testclient import TestClient
 from plankg.api.app import create_app
 from plankg.api.settings import Settings
 from plankg.api.sparql.workers import QueryPool, QueryRequest
-from plankg.graph.store import PRECOMPUTED, GraphStore, named_query, prepare_serving, tables_of
+from plankg.graph.store import (
+    PRECOMPUTED,
+    STORE_DIR,
+    GraphStore,
+    named_query,
+    persistent_store,
+    prepare_serving,
+    tables_of,
+    write_tables,
+)
 
 QUERY = "SELECT ?t ?n WHERE { ?t <https://w3id.org/plankg/def#taskNumber> ?n } ORDER BY ?t"
 JSON = {"Accept": "application/sparql-results+json"}
@@ -104,3 +113,15 @@ def test_responsibilities_are_answered_as_the_query_does(store: GraphStore, monk
     assert table is not None and table == store._select(named_query("agency_responsibilities"))  # rows and order
     monkeypatch.setattr(precompute, "_QUERY_SHA256", "another text")  # the query was edited: ask it as written
     assert precompute.agency_responsibilities(store.store) is None
+
+
+
+def test_unwritable_places_leave_nothing(build: Path, store: GraphStore) -> None:
+    """Where the tables or the on-disk store cannot be written (a regular file stands where their
+    folder would be), the build gets None and nothing half-written is left beside it."""
+    blocker = build / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert write_tables(store, blocker / "tables") is None
+    (build / STORE_DIR).write_text("not a folder", encoding="utf-8")
+    assert persistent_store(build / "plankg.nq") is None
+    assert sorted(p.name for p in build.iterdir()) == sorted(["a-file", "plankg.nq", STORE_DIR])
