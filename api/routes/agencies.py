@@ -19,7 +19,7 @@ from plankg.api.deps import (
 )
 from plankg.api.models import AgencyDetail, AgencyHit
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
-from plankg.api.routes.filters import Role, YearQuery, check_plan, tasks_in_year
+from plankg.api.routes.filters import Role, YearQuery, check_plan, one_page, tasks_in_year
 from plankg.graph.analysis import Responsibility, find_agencies, responsibilities
 from plankg.graph.lookup import select, values
 from plankg.graph.namespace import agency_iri
@@ -39,10 +39,8 @@ def agencies(store: StoreDep, response: Response,
     if name is not None:
         return [AgencyHit(id=iri.rsplit("/", 1)[-1], iri=iri, name=label, exact=exact)
                 for iri, label, exact in find_agencies(store, name)]
-    rows = select(store, "agency_list")
-    response.headers["X-Total-Count"] = str(len(rows))
     return [AgencyHit(id=r["agency"].rsplit("/", 1)[-1], iri=r["agency"], name=r["name"], exact=True)
-            for r in rows[offset: offset + limit]]
+            for r in one_page(response, select(store, "agency_list"), offset, limit)]
 
 
 def _counts(tasks: list[Responsibility]) -> dict[str, dict[str, int]]:

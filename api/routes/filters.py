@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 
 from plankg.graph.lookup import select
 
-__all__ = ["Role", "YearQuery", "check_agency", "check_plan", "tasks_in_year"]
+__all__ = ["Role", "YearQuery", "check_agency", "check_plan", "one_page", "tasks_in_year"]
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -54,3 +54,9 @@ def check_agency(store: Any, agency: str | None) -> None:
         raise RequestValidationError([{
             "type": "enum", "loc": ("query", "agency"), "input": agency,
             "msg": "Input should be an agency id of the build (see /agencies)", "ctx": {"expected": "/agencies"}}])
+
+
+def one_page(response: Any, rows: list[dict[str, str]], offset: int, limit: int) -> list[dict[str, str]]:
+    """The rows of one page of a list, the list's true total put in ``X-Total-Count``."""
+    response.headers["X-Total-Count"] = str(len(rows))
+    return rows[offset: offset + limit]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from plankg.api.deps import BaseDep, DistrictIdPath, OffsetQuery, StoreDep, limit_query
 from plankg.api.models import DistrictDetail, PlaceSummary
+from plankg.api.routes.filters import one_page
 from plankg.graph.lookup import select
 from plankg.graph.namespace import district_iri
 
@@ -24,10 +25,9 @@ def districts(store: StoreDep, response: Response,
                                                 description="district or jurisdiction; both if not given")] = None,
               limit: Annotated[int, limit_query(500, 100)] = 100, offset: OffsetQuery = 0) -> list[PlaceSummary]:
     rows = [r for r in select(store, "place_list") if kind is None or r["kind"] == kind]
-    response.headers["X-Total-Count"] = str(len(rows))
     return [PlaceSummary(id=r["place"].rsplit("/", 1)[-1], iri=r["place"], kind=r["kind"], name=r["name"],
                          englishName=r.get("english") or None, code=r.get("code") or None, tasks=int(r["tasks"]))
-            for r in rows[offset: offset + limit]]
+            for r in one_page(response, rows, offset, limit)]
 
 
 @router.get("/districts/{district_id}", summary="A district or zone, with the tasks that name it",

@@ -40,7 +40,7 @@ from plankg.api.models import (
     TaskLineage,
 )
 from plankg.api.negotiation import CSV_CONTENT, csv_response, wants_csv
-from plankg.api.routes.filters import check_agency, check_plan
+from plankg.api.routes.filters import check_agency, check_plan, one_page
 from plankg.api.web.views import name_hits, task_filter
 from plankg.graph.analysis import measure_lineage
 from plankg.graph.lookup import local_name, select, values
@@ -60,10 +60,9 @@ LINKS = ["sameMeasure", "partOfTask", "carriesOut", "elaborates", "relatedMeasur
             response_model=list[PlanSummary])
 def plans(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, limit_query(500, 100)] = 100,
           offset: OffsetQuery = 0) -> list[PlanSummary]:
-    rows = select(store, "plans")
-    response.headers["X-Total-Count"] = str(len(rows))
     return [PlanSummary(id=r["plan"].rsplit("/", 1)[-1], plan=r["plan"], title=r["title"], tasks=int(r["tasks"]),
-                        declared=int(r["declared"]) if r["declared"] else None) for r in rows[offset: offset + limit]]
+                        declared=int(r["declared"]) if r["declared"] else None)
+            for r in one_page(response, select(store, "plans"), offset, limit)]
 
 
 def _ref(iri: str, name: str | None = None) -> dict[str, str | None]:
@@ -186,11 +185,9 @@ def lineage(store: StoreDep, base: BaseDep, plan_id: PlanIdPath, number: TaskNum
             "(the total in X-Total-Count)", response_model=list[IndicatorSummary])
 def indicators(store: StoreDep, response: FastAPIResponse, limit: Annotated[int, limit_query(500, 100)] = 100,
                offset: OffsetQuery = 0) -> list[IndicatorSummary]:
-    rows = select(store, "indicator_list")
-    response.headers["X-Total-Count"] = str(len(rows))
     return [IndicatorSummary(id=r["indicator"].rsplit("/", 1)[-1], iri=r["indicator"], name=r["name"],
                              englishName=r.get("english") or None, targets=int(r["targets"]))
-            for r in rows[offset: offset + limit]]
+            for r in one_page(response, select(store, "indicator_list"), offset, limit)]
 
 
 @router.get("/indicators/{indicator_id}", summary="An indicator and its target trajectory",
