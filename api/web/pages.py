@@ -190,19 +190,21 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
         for entry in data["provenance"]:
             entry["lines"] = source_lines(sources_dir, entry["file"], entry["line"], entry["next"])
         return render("task.html", page, task=data)
-    if len(parts) == 2 and parts[0] == "agency":
-        data = views.agency_page(store, iri)
-        return None if data is None else render("agency.html", page, agency=data)
-    if len(parts) == 2 and parts[0] == "district":
-        data = views.district_page(store, iri)
-        return None if data is None else render("district.html", page, district=data)
-    if len(parts) == 2 and parts[0] == "jurisdiction":
-        data = views.jurisdiction_page(store, iri)
-        return None if data is None else render("jurisdiction.html", page, place=data)
-    if len(parts) == 2 and parts[0] == "indicator":
-        data = views.indicator_page(store, iri)
-        return None if data is None else render("indicator.html", page, indicator=data)
+    if len(parts) == 2 and parts[0] in ENTITY_PAGES:
+        view, template, name = ENTITY_PAGES[parts[0]]
+        data = view(store, iri)
+        return None if data is None else render(template, page, **{name: data})
     return None
+
+
+#: the pages of one resource by the first segment of its path: its view, template and the name
+#: the template knows it by
+ENTITY_PAGES: dict[str, tuple[Callable[[GraphStore, str], dict[str, Any] | None], str, str]] = {
+    "agency": (views.agency_page, "agency.html", "agency"),
+    "district": (views.district_page, "district.html", "district"),
+    "jurisdiction": (views.jurisdiction_page, "jurisdiction.html", "place"),
+    "indicator": (views.indicator_page, "indicator.html", "indicator"),
+}
 
 
 def render_vocabulary(request: Request, terms: list[dict[str, str]], lang: str) -> HTMLResponse:
