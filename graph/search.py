@@ -14,7 +14,7 @@ from typing import Any
 
 from plankg.graph.store import GraphStore, named_query, rows_as_dicts
 
-__all__ = ["bigrams", "count_tasks", "search_tasks", "search_terms", "searchable"]
+__all__ = ["bigrams", "search_tasks", "search_terms", "searchable"]
 
 
 def _local_id(iri: str) -> str:
@@ -91,8 +91,3 @@ def search_tasks(store: GraphStore, q: str, limit: int = 20, offset: int = 0,
     return [{"task": task, "title": title, "text": text, "score": score, "plan": _plan_of(task),
              "number": int(_local_id(task))} for score, task, title, text in scored[offset: offset + limit]]
 
-
-def count_tasks(store: GraphStore, q: str, phrase: bool = False) -> int:
-    """How many tasks match ``q`` (the true total of :func:`search_tasks`)."""
-    terms = search_terms(q, phrase)
-    return sum(1 for row in searchable(store) if terms and all(t in row["title"] + row["text"] for t in terms))
