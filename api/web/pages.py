@@ -193,7 +193,7 @@ def render_resource_page(request: Request, store: GraphStore, base: str, path: s
     if len(parts) == 2 and parts[0] in ENTITY_PAGES:
         view, template, name = ENTITY_PAGES[parts[0]]
         data = view(store, iri)
-        return None if data is None else render(template, page, **{name: data})
+        return None if data is None else render(template, page, 200, **{name: data})
     return None
 
 
