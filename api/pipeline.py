@@ -5,11 +5,12 @@
 
 Stages: registries beside the sources (``agencies.csv``, ``districts.csv``, ``jurisdictions.csv``,
 ``plans.csv``) → every file read (:func:`plankg.loaders.read_corpus`, every problem of every
-file collected) → names resolved once per record, then triples, inference, validation
-(:func:`plankg.graph.build.build_dataset`) → written into a temporary folder and swapped in
-(:func:`plankg.graph.build.write_build`), so a failed build never touches the last good one →
-the service prepared (:func:`plankg.graph.store.prepare_serving`: on-disk store and precomputed
-tables, keyed by the new ``plankg.nq``, each written beside the old and renamed into place).
+file collected; a large corpus in worker processes, one per core) → names resolved once per
+record, then triples, inference, validation (:func:`plankg.graph.build.build_dataset`) → written
+into a temporary folder and swapped in (:func:`plankg.graph.build.write_build`), so a failed
+build never touches the last good one → the service prepared
+(:func:`plankg.graph.store.prepare_serving`: on-disk store and precomputed tables, keyed by the
+new ``plankg.nq``, each written beside the old and renamed into place).
 """
 
 from __future__ import annotations

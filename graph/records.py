@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from plankg.graph.errors import InputError
 
@@ -42,6 +43,9 @@ class LoaderError(InputError):
         line: the 1-based line where the problem is, if known.
     """
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: a worker process sends it back
+        return (type(self), (self.reason, self.file, self.line))
+
 
 class SourceErrors(LoaderError):
     """Several source files (or several problems of one) cannot be read; every problem of the
@@ -56,6 +60,9 @@ class SourceErrors(LoaderError):
         first = self.errors[0]
         super().__init__(first.reason, first.file, first.line)
         self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return str(self.args[0])
