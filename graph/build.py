@@ -534,15 +534,44 @@ def file_report(sources: Sequence[SourceRecord], plans: PlanCatalogue,
     return dict(sorted(out.items()))
 
 
+#: rows sorted at a time by :func:`serialize_nquads` (a part of the subjects' range); measured at
+#: 100x (3.3 M rows), 50 k and 100 k rows a part were equally fast, 200 k and more slower
+_PART_ROWS = 50_000
+
+
+class _PartsOverlap(Exception):
+    """A part's first row sorts before the previous part's last (a subject form with a space)."""
+
+
 def serialize_nquads(quads: Quads) -> bytearray:
     """Every quad as N-Quads, lines sorted, so the same graph always gives the same bytes
     (a bytearray: the text is not copied once more into a bytes object).
 
     Each row is what rdflib's N-Quads row writer (``_nq_row``) gives, built here without it:
     an IRI or blank node is written once per term object (the same node object serves many
-    triples), a literal by rdflib's own literal writer. Rows are sorted as text (code point
-    order is the UTF-8 byte order) and encoded a block at a time, each block freed once joined.
+    triples), a literal by rdflib's own literal writer. Rows are sorted as UTF-8 bytes (the
+    order of the text's code points), a row written twice is written once.
+
+    Not all rows are made at once: the triples are first dealt into parts by ranges of their
+    subject's form (:data:`_PART_ROWS` rows a part, the ranges cut at quantiles of a sample),
+    then each part's rows are made, sorted and appended in turn. A row begins with its
+    subject's form and a space, so the parts follow one another in the rows' order and the
+    equal rows are in one part. At 100x (3.3 M rows, 703 MiB of text) sorting all rows at once
+    raised the peak memory by 1.7 GiB, sorting them by parts by 0.9 GiB (the text included).
     """
+    try:
+        return _sorted_nquads(quads, _PART_ROWS)
+    except _PartsOverlap:  # only a form with a space (no IRI has one) can do it: sort it whole
+        return _sorted_nquads(quads, None)
+
+
+def _sorted_nquads(quads: Quads, part_rows: int | None) -> bytearray:
+    """:func:`serialize_nquads` in parts of about ``part_rows`` rows (None: one part);
+    :class:`_PartsOverlap` if the parts' rows are not in order one after another."""
+    from bisect import bisect_right
+    from itertools import groupby, islice
+    from operator import eq, itemgetter
+
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
     written: dict[int, str] = {}  # id(node) → N-Triples form; every node stays alive in ``quads`` meanwhile
@@ -552,25 +581,57 @@ def serialize_nquads(quads: Quads) -> bytearray:
         form = written[id(node)] = node.n3()
         return form
 
-    rows: list[str] = []
-    add = rows.append
+    total = sum(map(len, quads.values()))
+    bounds: list[str] = []  # the subject form + " " each part from the second starts at
+    if part_rows and total > part_rows:
+        parts = -(-total // part_rows)
+        step = max(1, total // (parts * 256))  # a sample of about 256 rows a part
+        sample = sorted((known(id(s)) or write(s)) + " " for triples in quads.values()
+                        for s, _, _ in islice(triples, 0, None, step))
+        bounds = sorted({sample[len(sample) * n // parts] for n in range(1, parts)})
+    # each part: (graph name's row tail, the graph's triples in the part), triples by reference
+    groups: list[list[tuple[str, Iterable[Triple]]]] = [[] for _ in range(len(bounds) + 1)]
+    where: dict[int, int] = {}  # id(subject) → its part
+    placed, first = where.get, itemgetter(0)
     for name, triples in quads.items():
         tail = f" {URIRef(name).n3()} .\n"
-        for s, p, o in triples:
-            obj = _quoteLiteral(o) if isinstance(o, Literal) else known(id(o)) or write(o)
-            add(f"{known(id(s)) or write(s)} {known(id(p)) or write(p)} {obj}{tail}")
-    written.clear()
-    rows.sort()
+        if not bounds:
+            groups[0].append((tail, triples))
+            continue
+        dealt: list[list[Triple]] = [[] for _ in groups]
+        deal = [members.append for members in dealt]
+        for t, part in zip(triples, map(placed, map(id, map(first, triples))), strict=True):
+            if part is None:
+                s = t[0]
+                part = where[id(s)] = bisect_right(bounds, (known(id(s)) or write(s)) + " ")
+            deal[part](t)
+        for part, members in enumerate(dealt):
+            if members:
+                groups[part].append((tail, members))
+    where.clear()
+
     text = bytearray()
-    block = 100_000
-    previous = None
-    for start in range(0, len(rows), block):
-        chunk = rows[start: start + block]
-        rows[start: start + block] = [""] * len(chunk)
-        if previous is not None and chunk[0] == previous:  # a row written twice is written once
-            chunk = chunk[1:]
-        text += "".join(row for n, row in enumerate(chunk) if n == 0 or row != chunk[n - 1]).encode()
-        previous = chunk[-1] if chunk else previous
+    last = b""
+    for part, group in enumerate(groups):
+        groups[part] = []  # the part's triple lists are let go as its rows are made
+        rows: list[bytes] = []  # UTF-8 at once: bytes sort as the text and take less memory than str
+        add = rows.append
+        for tail, in_part in group:
+            for s, p, o in in_part:
+                obj = _quoteLiteral(o) if isinstance(o, Literal) else known(id(o)) or write(o)
+                add(f"{known(id(s)) or write(s)} {known(id(p)) or write(p)} {obj}{tail}".encode())
+        del group
+        if not rows:
+            continue
+        rows.sort()
+        if rows[0] <= last:
+            raise _PartsOverlap
+        last = rows[-1]
+        if any(map(eq, rows, islice(rows, 1, None))):  # a row written twice is written once
+            text += b"".join(map(itemgetter(0), groupby(rows)))
+        else:
+            text += b"".join(rows)
+        del rows
     return text
 
 
