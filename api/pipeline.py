@@ -10,12 +10,15 @@ record, then triples, inference, validation (:func:`plankg.graph.build.build_dat
 into a temporary folder and swapped in (:func:`plankg.graph.build.write_build`), so a failed
 build never touches the last good one → the service prepared
 (:func:`plankg.graph.store.prepare_serving`: on-disk store and precomputed tables, keyed by the
-new ``plankg.nq``, each written beside the old and renamed into place).
+new ``plankg.nq``, each written beside the old and renamed into place). The on-disk store is
+loaded from the N-Quads text in a background thread as soon as the text is made
+(:class:`plankg.graph.store.StoreLoad`), while validation runs; a build that fails removes it.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -30,7 +33,7 @@ from plankg.graph.registry import (
     JurisdictionRegistry,
     PlanCatalogue,
 )
-from plankg.graph.store import prepare_serving
+from plankg.graph.store import StoreLoad, prepare_serving
 
 __all__ = ["OutputError", "Registries", "build_corpus", "load_registries"]
 
@@ -110,9 +113,21 @@ def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_
             raise SourceErrors(list(read.errors))
         if progress:
             progress("parse", time.perf_counter() - started)
-        result = build_dataset(list(read.records), progress=progress, agencies=registries.agencies,
-                               districts=registries.districts, plans=registries.plans,
-                               jurisdictions=registries.jurisdictions, strict=strict, keep_going=keep_going)
+        loading: list[StoreLoad] = []
+
+        def load_store(nquads: bytearray) -> None:  # the on-disk store, loaded while validation runs
+            if write and prepare and os.environ.get("PLANKG_PERSISTENT_STORE", "1") != "0":
+                loading.append(StoreLoad(nquads, out))
+        try:
+            result = build_dataset(list(read.records), progress=progress, agencies=registries.agencies,
+                                   districts=registries.districts, plans=registries.plans,
+                                   jurisdictions=registries.jurisdictions, strict=strict, keep_going=keep_going,
+                                   on_serialized=load_store)
+        except BaseException:
+            for load in loading:
+                load.discard()
+            raise
+    loaded = loading[0] if loading else None
     report = result.report
     report["warnings"] = [*read.warnings, *report["warnings"]]  # type: ignore[misc]
     skipped = [{"file": e.file, "line": e.line, "reason": e.reason} for e in read.errors]
@@ -127,12 +142,17 @@ def build_corpus(sources: Path | None, out: Path, *, strict: bool = False, keep_
             line, _, message = rest.partition(": ")
             files[file]["problems"].append(
                 {"line": int(line) if line.isdigit() else None, "message": message if line.isdigit() else rest.lstrip()})
-    if write:
-        _write(result, out, progress, prepare)
+    try:
+        if write:
+            _write(result, out, progress, prepare, loaded)
+    finally:
+        if loaded is not None:  # not taken (the build was not written, or no store is kept)
+            loaded.discard()
     return result
 
 
-def _write(result: BuildResult, out: Path, progress: Progress | None, prepare: bool) -> None:
+def _write(result: BuildResult, out: Path, progress: Progress | None, prepare: bool,
+           loaded: StoreLoad | None = None) -> None:
     """Write the build into ``out`` (swapped in), then prepare the service beside it.
 
     Raises:
@@ -151,6 +171,6 @@ def _write(result: BuildResult, out: Path, progress: Progress | None, prepare: b
         progress("write", time.perf_counter() - write_start)
     if prepare:
         prepare_start = time.perf_counter()
-        prepare_serving(out / "plankg.nq")
+        prepare_serving(out / "plankg.nq", loaded)
         if progress:
             progress("serving", time.perf_counter() - prepare_start)

@@ -174,7 +174,8 @@ def union_graph(quads: Quads) -> Graph:
 def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None = None,
                   agencies: AgencyRegistry | None = None, districts: DistrictRegistry | None = None,
                   plans: PlanCatalogue | None = None, jurisdictions: JurisdictionRegistry | None = None,
-                  strict: bool = False, keep_going: bool = False) -> BuildResult:
+                  strict: bool = False, keep_going: bool = False,
+                  on_serialized: Callable[[bytearray], object] | None = None) -> BuildResult:
     """Build the graph of the given source records.
 
     Names are resolved first, for every record (:func:`plankg.graph.resolve.resolve_sources`),
@@ -188,6 +189,8 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
         strict: a name no registry knows is an error (default: a provisional agency).
         keep_going: a file whose names cannot be resolved is left out (listed in the report's
             ``skipped``) instead of stopping the build.
+        on_serialized: given the N-Quads text as soon as it is made, before validation (the
+            build command starts loading the on-disk store from it meanwhile).
 
     Returns:
         The named graphs (asserted, ontology, inferred), the report and the validation result.
@@ -243,6 +246,8 @@ def build_dataset(sources: Sequence[SourceRecord], *, progress: Progress | None 
 
     serialized = serialize_nquads(quads)  # once: the validator reads it, the writer writes it
     start = _timed(timings, progress, "serialize", start)
+    if on_serialized is not None:
+        on_serialized(serialized)
     validation = validate_store(ntriples_store(cast(IO[bytes], TriplesReader(serialized))))  # no second copy
     _timed(timings, progress, "validation", start)
     warnings.extend(f.describe() for f in validation.warnings)

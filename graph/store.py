@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["PRECOMPUTED", "GraphStore", "QueryTable", "bind_values", "named_query", "persistent_store", "prepare_serving",
+__all__ = ["PRECOMPUTED", "GraphStore", "QueryTable", "StoreLoad", "bind_values", "named_query", "persistent_store", "prepare_serving",
            "read_table", "rows_as_dicts", "stream_table", "tables_of", "write_tables"]
 
 logger = logging.getLogger(__name__)
@@ -318,12 +318,12 @@ def _answer_tables(store: GraphStore, folder: Path) -> None:
         write(name)
 
 
-def prepare_serving(nquads: Path) -> Path | None:
+def prepare_serving(nquads: Path, loaded: StoreLoad | None = None) -> Path | None:
     """Everything a service needs of a build before it starts: its on-disk store
-    (:func:`persistent_store`) and the precomputed tables beside it. ``plankg build`` calls
-    it, so ``plankg serve`` starts without scanning anything. Returns the store's folder (None:
-    it cannot be written there)."""
-    location = persistent_store(nquads)
+    (:func:`persistent_store`; ``loaded`` when the build loaded it meanwhile) and the
+    precomputed tables beside it. ``plankg build`` calls it, so ``plankg serve`` starts without
+    scanning anything. Returns the store's folder (None: it cannot be written there)."""
+    location = persistent_store(nquads, loaded)
     if location is not None and not tables_of(location).is_dir():
         write_tables(GraphStore(ox.Store.read_only(str(location))), tables_of(location))
     return location
@@ -334,7 +334,7 @@ def _signature(nquads: Path) -> str:
     return f"{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
 
 
-def persistent_store(nquads: Path) -> Path | None:
+def persistent_store(nquads: Path, loaded: StoreLoad | None = None) -> Path | None:
     """The on-disk pyoxigraph store of a build: ``store/{size}-{mtime}-{inode}/`` beside its
     ``plankg.nq``, holding the named graphs and their merge as the default graph, as
     :meth:`GraphStore.from_nquads` does in memory. Created once per build (loaded into a
@@ -342,7 +342,9 @@ def persistent_store(nquads: Path) -> Path | None:
     processes creating it at once both succeed, one copy is kept), then opened read-only by the
     server and every query worker in a fraction of a second, their pages shared by the OS.
     ``plankg build`` still replaces ``plankg.nq`` with one rename and never touches this
-    folder; stores of older builds past the last :data:`KEEP_STORES` are removed.
+    folder; stores of older builds past the last :data:`KEEP_STORES` are removed. ``loaded``:
+    the store the build loaded from its text meanwhile (:class:`StoreLoad`), taken instead of
+    loading the file (and removed when not taken).
 
     Returns:
         The store's folder, or None where it cannot be written (a read-only build folder) or
@@ -351,6 +353,14 @@ def persistent_store(nquads: Path) -> Path | None:
     Raises:
         FileNotFoundError: there is no such N-Quads file (build first).
     """
+    try:
+        return _persistent_store(nquads, loaded)
+    finally:
+        if loaded is not None:  # not taken (a store was there, or none is kept): removed
+            loaded.discard()
+
+
+def _persistent_store(nquads: Path, loaded: StoreLoad | None) -> Path | None:
     if os.environ.get("PLANKG_PERSISTENT_STORE", "1") == "0":
         if not nquads.exists():
             raise FileNotFoundError(nquads)
@@ -364,8 +374,16 @@ def persistent_store(nquads: Path) -> Path | None:
             return target
         temporary = folder / f".loading-{os.getpid()}-{threading.get_ident()}"
 
+        ready = loaded.take(nquads) if loaded is not None else None
+
         def load(into: Path) -> None:
             folder.mkdir(exist_ok=True)
+            if ready is not None:
+                try:
+                    ready.rename(into)
+                    return
+                except OSError:  # another file system: loaded again from the file
+                    pass
             _load(into, nquads)
 
         problem = _write_folder_atomically(target, temporary, load)
@@ -395,8 +413,16 @@ _GRAPH_TERM = re.compile(rb" <[^\s<>\"]*>[ \t]*\.[ \t\r]*$", re.MULTILINE)
 LOAD_PIECE = 8 << 20
 
 
-def _pieces(nquads: Path, size: int = LOAD_PIECE) -> Iterator[bytes]:
-    """A build's N-Quads in pieces of whole lines, about ``size`` bytes each."""
+def _pieces(nquads: Path | bytes | bytearray, size: int = LOAD_PIECE) -> Iterator[bytes]:
+    """A build's N-Quads (its file, or its text) in pieces of whole lines, about ``size`` bytes each."""
+    if not isinstance(nquads, Path):
+        at = 0
+        while at < len(nquads):
+            end = nquads.find(b"\n", min(at + size, len(nquads)) - 1)
+            end = len(nquads) if end < 0 else end + 1
+            yield bytes(nquads[at:end])
+            at = end
+        return
     with nquads.open("rb") as text:
         rest = b""
         while data := text.read(size):
@@ -409,9 +435,10 @@ def _pieces(nquads: Path, size: int = LOAD_PIECE) -> Iterator[bytes]:
             yield rest
 
 
-def _load(folder: Path, nquads: Path) -> None:
-    """Write a build's on-disk store into ``folder``: the named graphs, and their merge as the
-    default graph (pyoxigraph's store is a set: a statement of two graphs is there once).
+def _load(folder: Path, nquads: Path | bytes | bytearray) -> None:
+    """Write a build's on-disk store into ``folder`` (from its ``plankg.nq`` or its text): the
+    named graphs, and their merge as the default graph (pyoxigraph's store is a set: a statement
+    of two graphs is there once).
 
     Each piece of the text (:data:`LOAD_PIECE`) is one bulk load of its lines with their graph
     and the same lines without it (in the default graph): a piece given whole is parsed by all
@@ -423,6 +450,50 @@ def _load(folder: Path, nquads: Path) -> None:
     store.flush()
     store.optimize()
     del store
+
+
+class StoreLoad:
+    """A build's on-disk store loaded from its text in a background thread, while the build
+    goes on (validation, the report, writing ``plankg.nq``): pyoxigraph's loader runs without
+    the GIL, so the two cores do both. :func:`persistent_store` then takes the loaded folder
+    (:meth:`take`) instead of loading the file again; :meth:`discard` removes it (a build that
+    fails). Loaded beside ``build`` (``.plankg-store-…``), on the same file system.
+
+    Args:
+        nquads: the build's N-Quads text, as it will be written (not changed meanwhile).
+        build: the build folder the text will be written into.
+    """
+
+    def __init__(self, nquads: bytes | bytearray, build: Path) -> None:
+        self.folder = build.parent / f".plankg-store-{os.getpid()}-{next(_GENERATIONS)}"
+        self.size = len(nquads)
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(nquads,), name="plankg-store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, nquads: bytes | bytearray) -> None:
+        try:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            _load(self.folder, nquads)
+        except BaseException as exc:  # reported by take(): the store is then loaded from the file
+            self.error = exc
+
+    def take(self, nquads: Path) -> Path | None:
+        """The loaded folder, when it holds ``nquads`` (the same size) and loaded without error;
+        None otherwise (then removed)."""
+        self._thread.join()
+        if self.error is None and nquads.stat().st_size == self.size and (self.folder / "CURRENT").exists():
+            return self.folder
+        if self.error is not None:
+            logger.warning("the on-disk store could not be loaded beside the build (%s); loading it from %s",
+                           self.error, nquads)
+        self.discard()
+        return None
+
+    def discard(self) -> None:
+        """Wait for the load and remove what it wrote."""
+        self._thread.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _prune(folder: Path, keep: Path) -> None:
